@@ -90,7 +90,7 @@ export class Codec {
     const rp = this.layouts.profile(profileId);
     if (!rp) return failure(unknownProfile(profileId, this.layouts));
     const status = this.run(rp, fPort, bytes, true);
-    if (status !== P.OK) return failure(this.issue(status, rp, fPort));
+    if (status !== P.OK) return failure(this.issue(status, rp, fPort, undefined, true));
     const layout = this.layouts.layouts[this.engine.resultLayout()] as RuntimeLayout;
     const data = this.fields(rp, layout, 0, { command: layout.command }) as unknown as ConfigCommand;
     return { data, errors: [], warnings: this.warnings() };
@@ -179,8 +179,11 @@ export class Codec {
     if (!Array.isArray(samples) || samples.length === 0) {
       throw new CodecError({ code: "INVALID_INPUT", message: "a measurement message needs a non-empty `samples` array" });
     }
-    const version = tagged && input["version"] !== undefined ? Number(input["version"]) : 0;
-    const layout = version
+    const version = tagged ? input["version"] : undefined;
+    if (version !== undefined && (typeof version !== "number" || !Number.isInteger(version))) {
+      throw new CodecError({ code: "INVALID_TYPE", field: "version", message: `version must be a format version number, got ${JSON.stringify(version)}` });
+    }
+    const layout = version !== undefined
       ? this.layouts.find(rp.profile, P.KIND_MEASUREMENT, version)
       : this.layouts.latest(rp.profile, P.KIND_MEASUREMENT);
     if (!layout) {
@@ -190,9 +193,16 @@ export class Codec {
     if (samples.length > P.MAX_SAMPLES) {
       throw new CodecError({ code: "SAMPLE_COUNT", message: `${samples.length} samples do not fit one frame (at most ${P.MAX_SAMPLES})` });
     }
-    const interval = samples.length > 1 ? Number(input["interval"] ?? Number.NaN) : 0;
+    const interval = samples.length > 1 ? (input["interval"] ?? 0) : 0;
+    if (typeof interval !== "number") {
+      throw new CodecError({ code: "INVALID_TYPE", field: "interval", message: `interval must be a number of seconds, got ${JSON.stringify(interval)}` });
+    }
+    // Checked before the engine's i32 parameter could wrap 2^32 + 600 to 600 or truncate 600.7.
+    if (!Number.isInteger(interval) || interval < 0 || interval > 0xffff) {
+      throw new CodecError({ code: "BAD_INTERVAL", field: "interval", message: describeError(P.ERR_BAD_INTERVAL, { profile: rp.profile.id, detail: interval }) });
+    }
     samples.forEach((sample, s) => this.writeSample(rp, layout, sample as Json, s, MEASUREMENT_META));
-    return this.finishEncode(rp, layout, P.KIND_MEASUREMENT, version, samples.length, interval, 0, P.PORT_MEASUREMENT);
+    return this.finishEncode(rp, layout, P.KIND_MEASUREMENT, version ?? 0, samples.length, interval, 0, P.PORT_MEASUREMENT);
   }
 
   /** Validates one input object against a layout and writes its values for the engine. */
@@ -214,20 +224,31 @@ export class Codec {
     return { bytes: this.frameOut.slice(0, length), fPort };
   }
 
-  private issue(status: number, rp: RuntimeProfile, fPort: number, layout?: RuntimeLayout): CodecIssue {
+  /** The measurement field named by the fieldRef before position `index`, from the values written for the engine. */
+  private refTargetOf(layout: RuntimeLayout, index: number, s: number, rp: RuntimeProfile): Field | undefined {
+    for (let i = index - 1; i >= 0; i--) {
+      if (layout.runtimeFields[i]?.field.kind !== "fieldRef") continue;
+      return rp.refTargets[this.values[s * P.MAX_FIELDS + i] as number];
+    }
+    return undefined;
+  }
+
+  private issue(status: number, rp: RuntimeProfile, fPort: number, layout?: RuntimeLayout, downlink = false): CodecIssue {
     const at = layout ?? this.layouts.layouts[this.engine.resultLayout()];
     const fieldIndex = this.engine.errorField();
     const rf = at && fieldIndex >= 0 ? at.runtimeFields[fieldIndex] : undefined;
     const sample = this.engine.errorSample();
-    const kind = fPort === P.PORT_STATUS ? P.KIND_STATUS : fPort === P.PORT_ALARM ? P.KIND_ALARM : P.KIND_MEASUREMENT;
+    const kind = fPort === P.PORT_STATUS ? P.KIND_STATUS : fPort === P.PORT_ALARM ? P.KIND_ALARM : fPort === P.PORT_CONFIG ? P.KIND_ACK : P.KIND_MEASUREMENT;
+    // An encoded ref value is checked against the range of the quantity its fieldRef names.
+    const ranged = rf && layout && rf.field.kind === "ref" ? (this.refTargetOf(layout, rf.index, Math.max(sample, 0), rp) ?? rf.field) : rf?.field;
     const message = describeError(status, {
       profile: rp.profile.id,
       fPort,
       ...(rf ? { field: rf.field.key } : {}),
       ...(sample >= 0 ? { sample } : {}),
       detail: this.engine.errorDetail(),
-      ...(rf ? rangeOf(rf.field, rp) : {}),
-      versions: this.layouts.versionsOf(rp.profile, kind).join(", "),
+      ...(ranged ? rangeOf(ranged, rp) : {}),
+      versions: downlink ? String(P.COMMAND_VERSION) : this.layouts.versionsOf(rp.profile, kind).join(", "),
     });
     const issue: CodecIssue = { code: ERROR_NAMES[status] ?? `ENGINE_${status}`, message };
     if (rf) issue.field = rf.field.key;
