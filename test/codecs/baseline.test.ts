@@ -124,7 +124,7 @@ describe("baseline decoder ≡ WASM codec", () => {
 
   it("gives the same data or the same errors on 50,000 random and mutated payloads", () => {
     const rnd = prng(2025);
-    const valid = profiles.map((p) => codec.encodeUplink(p.id, { message: "measurement", samples: randomSamples(latest(p.measurement).fields, 6, rnd), interval: 600 } as never).bytes);
+    const valid = profiles.map((p) => codec.encodeUplink(p.id as "env", { message: "measurement", samples: randomSamples(latest(p.measurement).fields, 6, rnd), interval: 600 } as never).bytes);
     const ports = [1, 1, 1, 2, 3, 10, 0, 4, 224];
     for (let i = 0; i < 50_000; i++) {
       const p = Math.floor(rnd() * PROFILES.length);
