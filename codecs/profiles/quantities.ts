@@ -21,6 +21,8 @@ export const QUANTITIES = [
   q("air.hcho", "mg/m3", "mg/m³", "Formaldehyde concentration", "cigale"),
   q("wind.speed", "m/s", "m/s", "Wind speed", "ttn", ["AirQualityObserved", "windSpeed"]),
   q("wind.direction", "deg", "°", "Wind direction, clockwise from north", "ttn", ["AirQualityObserved", "windDirection"]),
+  // In TTN's newer payload schema (windsensor example @36acb136), not yet in lib/payload.json @311659e1.
+  q("wind.elevation", "cm", "cm", "Height of the wind sensor above the ground", "ttn"),
   // — noise (A-weighted levels over the reporting interval) —
   q("sound.laeq", "dB", "dB(A)", "Equivalent continuous A-weighted sound level LAeq,T", "cigale", ["NoiseLevelObserved", "LAeq"]),
   q("sound.lamax", "dB", "dB(A)", "Maximum A-weighted sound level LAmax over the interval", "cigale", ["NoiseLevelObserved", "LAmax"]),
@@ -31,6 +33,7 @@ export const QUANTITIES = [
   q("count.in", "1", "persons", "Pedestrians counted entering (towards) over the period", "cigale", ["CrowdFlowObserved", "peopleCountTowards"]),
   q("count.out", "1", "persons", "Pedestrians counted leaving (away) over the period", "cigale", ["CrowdFlowObserved", "peopleCountAway"]),
   q("count.period", "s", "s", "Length of the counting period", "cigale"),
+  q("count.present", "1", "persons", "People present in the monitored area at the time of the reading", "cigale"),
   q("action.motion.count", "1", "events", "Number of motion events", "ttn"),
   q("action.motion.detected", "1", "", "Motion detected", "ttn"),
   q("vehicles.bike", "1", "vehicles", "Mechanical bikes available at the station", "cigale", ["BikeHireDockingStation", "availableBikeNumber"]),
