@@ -11,10 +11,9 @@
  * stand-in exporting an empty `Buffer` class, which is equivalent for scripts that never use it
  * (quickjs.test.ts checks ours do not).
  */
-import quickjsNg from "@jitl/quickjs-ng-wasmfile-release-sync";
 import { newQuickJSWASMModuleFromVariant, type QuickJSContext, type QuickJSHandle, shouldInterruptAfterDeadline } from "quickjs-emscripten";
 
-const QUICKJS = await newQuickJSWASMModuleFromVariant(quickjsNg);
+const QUICKJS = await newQuickJSWASMModuleFromVariant(import("@jitl/quickjs-ng-wasmfile-release-sync"));
 
 /** ChirpStack's default `codec.js.max_execution_time`. */
 export const MAX_EXECUTION_MS = 100;
