@@ -43,8 +43,8 @@ export type ScriptOutcome = { ok: true; value: Record<string, unknown> } | { ok:
 
 export type EntryPoint = "decodeUplink" | "encodeDownlink" | "decodeDownlink";
 
-/** Calls `entry(input)` of `script` in a fresh QuickJS-NG runtime, as ChirpStack does. */
-export function runChirpStackScript(script: string, entry: EntryPoint, input: ChirpStackUplinkInput | ChirpStackDownlinkInput | Ts013DownlinkInput): ScriptOutcome {
+/** Calls `entry(input)` of `script` (an EntryPoint, or a probe function the test appended) in a fresh QuickJS-NG runtime, as ChirpStack does. */
+export function runChirpStackScript(script: string, entry: EntryPoint | (string & {}), input: ChirpStackUplinkInput | ChirpStackDownlinkInput | Ts013DownlinkInput): ScriptOutcome {
   const runtime = QUICKJS.newRuntime();
   try {
     runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + MAX_EXECUTION_MS));
