@@ -19,8 +19,12 @@ type Json = Record<string, unknown>;
 /** A field ready to read: width, absent code and how its code becomes a value. */
 interface Slot {
   readonly field: Field;
-  readonly path: readonly string[];
+  /** The nested objects a value goes in, and its own key: `air.temperature` → ["air"], "temperature". */
+  readonly parents: readonly string[];
+  readonly leaf: string;
   readonly bits: number;
+  /** The all-ones code of `bits`: absent. */
+  readonly absent: number;
   readonly validCodes: number;
   /** Integer minimum and step in units of 10^-decimals, so values come out as exact decimals. */
   readonly min: number;
@@ -87,7 +91,8 @@ class BitReader {
 }
 
 const ABSENT = -1;
-const allOnes = (bits: number) => 2 ** bits - 1;
+/** 2^bits − 1 (bits ≤ 32): a field's absent code, a dense layout's presence bitmap. */
+const allOnes = (bits: number) => (bits < 31 ? (1 << bits) - 1 : 2 ** bits - 1);
 const unzigzag = (z: number) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
 
 export class BaselineDecoder {
@@ -185,7 +190,7 @@ export class BaselineDecoder {
     at.format = format;
     const n = format.slots.length;
     const present = format.sparse ? reader.read(n) : allOnes(n);
-    const isPresent = (i: number) => Math.floor(present / 2 ** (n - 1 - i)) % 2 === 1;
+    const isPresent = (i: number) => ((present >>> (n - 1 - i)) & 1) === 1;
     // The first sample carries every present field at full width; a ref takes its target's width.
     const first: number[] = [];
     let target: Slot | undefined;
@@ -198,7 +203,7 @@ export class BaselineDecoder {
       const code = reader.read(bits, i, 0);
       first.push(code);
       if (slot.field.kind === "fieldRef") {
-        target = code === allOnes(slot.bits) ? undefined : (p.refs[code] ?? fail(P.ERR_INVALID_CODE, code, i, 0));
+        target = code === slot.absent ? undefined : (p.refs[code] ?? fail(P.ERR_INVALID_CODE, code, i, 0));
       }
     });
     // Then one column per present field: 4-bit mode (15 = raw codes, else zigzag deltas of that width).
@@ -215,7 +220,7 @@ export class BaselineDecoder {
         } else {
           if (reader.bitsLeft < mode) throw new Failure(P.ERR_TRUNCATED, i, s);
           code = previous + unzigzag(reader.read(mode));
-          if (code < 0 || code > allOnes(bits)) throw new Failure(P.ERR_INVALID_CODE, i, s, code);
+          if (code < 0 || code > (format.slots[i] as Slot).absent) throw new Failure(P.ERR_INVALID_CODE, i, s, code);
         }
         (codes[s] as number[])[i] = code;
         previous = code;
@@ -234,7 +239,7 @@ export class BaselineDecoder {
         const kind = slot.field.kind;
         const spec = kind === "ref" ? target : slot;
         if (!spec) return Number.NaN;
-        const absent = code === allOnes(spec.bits) && kind !== "boolean" && kind !== "version";
+        const absent = code === spec.absent && kind !== "boolean" && kind !== "version";
         if (!absent && code >= spec.validCodes) throw new Failure(P.ERR_INVALID_CODE, i, s, code);
         if (kind === "fieldRef") target = absent ? undefined : p.refs[code];
         if (absent) return Number.NaN;
@@ -249,8 +254,8 @@ export class BaselineDecoder {
       const v = values[i] as number;
       if (Number.isNaN(v)) return;
       let node = target;
-      for (const part of slot.path.slice(0, -1)) node = (node[part] ??= {}) as Json;
-      node[slot.path[slot.path.length - 1] as string] = present(slot.field, v, p);
+      for (const part of slot.parents) node = (node[part] ??= {}) as Json;
+      node[slot.leaf] = present(slot.field, v, p);
     });
     return target;
   }
@@ -287,18 +292,20 @@ export class BaselineDecoder {
 }
 
 function slotOf(field: Field): Slot {
-  const base = { field, path: field.key.split("."), min: 0, step: 1, scale: 1 };
+  const path = field.key.split(".");
+  const bits = field.kind === "ref" ? 0 : bitsOf(field);
+  const base = { field, parents: path.slice(0, -1), leaf: path[path.length - 1] as string, bits, absent: allOnes(bits), min: 0, step: 1, scale: 1 };
   switch (field.kind) {
     case "number": {
       const scale = 10 ** decimalsOf(field.resolution);
-      return { ...base, bits: bitsOf(field), validCodes: codeCount(field), min: Math.round(field.min * scale), step: Math.round(field.resolution * scale), scale };
+      return { ...base, validCodes: codeCount(field), min: Math.round(field.min * scale), step: Math.round(field.resolution * scale), scale };
     }
     case "enum":
-      return { ...base, bits: bitsOf(field), validCodes: field.values.length };
+      return { ...base, validCodes: field.values.length };
     case "ref":
-      return { ...base, bits: 0, validCodes: 0 };
+      return { ...base, validCodes: 0 };
     default:
-      return { ...base, bits: bitsOf(field), validCodes: 2 ** bitsOf(field) };
+      return { ...base, validCodes: 2 ** bits };
   }
 }
 
