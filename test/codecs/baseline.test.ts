@@ -5,13 +5,19 @@ import { COMMANDS, PROFILES } from "../../codecs/profiles/index.ts";
 import { codeCount, decimalsOf, type Field, latest, type NumberField, type Profile } from "../../codecs/profiles/schema.ts";
 import { ACK, STATUS, THRESHOLD_ALARM_FIELDS } from "../../codecs/profiles/common.ts";
 import { codec } from "../../codecs/src/node.ts";
+import { describeConformance } from "./conformance.ts";
 
 /**
  * The benchmark's hand-written baseline decoder must decode the same format as the WASM engine,
- * or its throughput means nothing: same result objects on valid frames of every message kind,
+ * or its throughput means nothing: it passes the golden-vector conformance suite, and gives the
+ * same result objects as the WASM codec on random valid frames of every message kind and the
  * same errors on corrupted ones.
  */
 const baseline = new BaselineDecoder();
+
+describeConformance("bench baseline decoder", (profile, fPort, bytes) => baseline.decodeUplink(profile, fPort, bytes), {
+  decodeDownlink: (profile, fPort, bytes) => baseline.decodeDownlink(profile, fPort, bytes),
+});
 const profiles: readonly Profile[] = PROFILES;
 const catalog = buildCatalog();
 const recvTime = new Date("2025-06-01T12:00:00Z");
