@@ -47,12 +47,15 @@ export function instantiateEngine(module: WebAssembly.Module): EngineExports {
 /** Instantiates codecs.wasm from its bytes or a fetch response (browsers compile asynchronously). */
 export async function instantiateEngineAsync(source: BufferSource | Response | PromiseLike<Response>): Promise<EngineExports> {
   const resolved = await source;
+  // The bytes overload, typed here because @cloudflare/workers-types (the worker's typecheck, which
+  // reaches this file through codecs/src/worker.ts) only declares instantiate(module).
+  const instantiateBytes = WebAssembly.instantiate as unknown as (bytes: BufferSource, imports: object) => Promise<{ instance: WebAssembly.Instance }>;
   let instance: WebAssembly.Instance;
   if (resolved instanceof Response) {
     const bytes = await resolved.arrayBuffer();
-    instance = (await WebAssembly.instantiate(bytes, {})).instance;
+    instance = (await instantiateBytes(bytes, {})).instance;
   } else {
-    instance = (await WebAssembly.instantiate(resolved, {})).instance;
+    instance = (await instantiateBytes(resolved, {})).instance;
   }
   return asEngine(instance.exports as Record<string, unknown>);
 }
