@@ -1,0 +1,70 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { forgetCredentials } from "../auth/credentials.ts";
+import { newSecret, sha256 } from "../auth/secrets.ts";
+import type { AppEnv } from "../http/types.ts";
+import { insertAdminKey, listAdminKeys, revokeAdminKey } from "../store/admin-keys.ts";
+import { findCommune } from "../store/communes.ts";
+import { unknownReference } from "../store/errors.ts";
+import { insertIngestToken, listIngestTokens, revokeIngestToken } from "../store/ingest-tokens.ts";
+import { findTerritory } from "../store/territories.ts";
+import { inseeCode, territoryCode } from "./schemas.ts";
+import { jsonBody, param } from "./validate.ts";
+import { adminKeyView, ingestTokenView } from "./views.ts";
+
+/**
+ * Ingest tokens (one per network-server application, scoped to a territory or a commune) and
+ * admin keys. The secret is in the creation answer only; the database keeps its SHA-256.
+ */
+export const credentialRoutes = new Hono<AppEnv>();
+
+const SHOWN_ONCE = "store this secret now: it is shown only once and cannot be recovered";
+const name = z.string().trim().min(1, { error: "must not be empty" }).max(200, { error: "at most 200 characters" });
+const id = z.coerce.number().int().positive();
+
+const tokenCreate = z
+  .object({ name, territory: territoryCode.optional(), commune: inseeCode.optional() })
+  .strict()
+  .refine((t) => (t.territory === undefined) !== (t.commune === undefined), {
+    error: 'give the token\'s scope: "territory" (a territory code) or "commune" (an INSEE code), exactly one',
+  });
+
+credentialRoutes.post("/ingest-tokens", async (c) => {
+  const input = await jsonBody(c, tokenCreate);
+  if (input.territory !== undefined && !(await findTerritory(c.env.DB, input.territory))) {
+    throw unknownReference("territory", input.territory, "create it with POST /v1/admin/territories");
+  }
+  if (input.commune !== undefined && !(await findCommune(c.env.DB, input.commune))) {
+    throw unknownReference("commune", input.commune, "create it with POST /v1/admin/communes");
+  }
+  const { secret, prefix } = newSecret("ingest");
+  const token = await insertIngestToken(
+    c.env.DB,
+    { name: input.name, hash: await sha256(secret), prefix, territory: input.territory ?? null, commune: input.commune ?? null },
+    Date.now(),
+  );
+  return c.json({ ...ingestTokenView(token), token: secret, note: SHOWN_ONCE }, 201);
+});
+
+credentialRoutes.get("/ingest-tokens", async (c) => c.json({ ingestTokens: (await listIngestTokens(c.env.DB)).map(ingestTokenView) }));
+
+credentialRoutes.delete("/ingest-tokens/:id", async (c) => {
+  const token = await revokeIngestToken(c.env.DB, param(id, c.req.param("id"), "token id"), Date.now());
+  forgetCredentials();
+  return c.json(ingestTokenView(token));
+});
+
+credentialRoutes.post("/admin-keys", async (c) => {
+  const input = await jsonBody(c, z.object({ name }).strict());
+  const { secret, prefix } = newSecret("admin");
+  const key = await insertAdminKey(c.env.DB, { name: input.name, hash: await sha256(secret), prefix }, Date.now());
+  return c.json({ ...adminKeyView(key), key: secret, note: SHOWN_ONCE }, 201);
+});
+
+credentialRoutes.get("/admin-keys", async (c) => c.json({ adminKeys: (await listAdminKeys(c.env.DB)).map(adminKeyView) }));
+
+credentialRoutes.delete("/admin-keys/:id", async (c) => {
+  const key = await revokeAdminKey(c.env.DB, param(id, c.req.param("id"), "admin key id"), Date.now());
+  forgetCredentials();
+  return c.json(adminKeyView(key));
+});

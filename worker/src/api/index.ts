@@ -1,0 +1,23 @@
+import { Hono } from "hono";
+import { bearerToken } from "../auth/bearer.ts";
+import { verifyAdminKey } from "../auth/credentials.ts";
+import type { AppEnv } from "../http/types.ts";
+import { communeRoutes } from "./communes.ts";
+import { credentialRoutes } from "./credentials.ts";
+import { deviceRoutes } from "./devices.ts";
+import { ingestOpsRoutes } from "./ingest-ops.ts";
+import { territoryRoutes } from "./territories.ts";
+
+/** /v1/admin: the registry and ingest operations, every route behind an admin key. */
+export const adminRoutes = new Hono<AppEnv>();
+
+adminRoutes.use("*", async (c, next) => {
+  c.set("admin", await verifyAdminKey(c.env, bearerToken(c.req.header("authorization"), "admin key"), Date.now()));
+  await next();
+});
+
+adminRoutes.route("/territories", territoryRoutes);
+adminRoutes.route("/communes", communeRoutes);
+adminRoutes.route("/devices", deviceRoutes);
+adminRoutes.route("/", credentialRoutes);
+adminRoutes.route("/", ingestOpsRoutes);

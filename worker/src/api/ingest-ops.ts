@@ -1,0 +1,89 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../http/types.ts";
+import { quantityIndex } from "../ingest/decode/readings.ts";
+import { redecodeQuarantine, redecodeUplinks } from "../ingest/redecode.ts";
+import { drainSpool, listSpool } from "../ingest/spool.ts";
+import { listQuarantined } from "../store/quarantine.ts";
+import { codecId, profileId } from "./schemas.ts";
+import { devEuiParam, flag, isoTime, jsonBody, limit, query } from "./validate.ts";
+import { quarantineView } from "./views.ts";
+
+/** Operating ingest: the quarantine, re-decoding, the spool, the quantity table. */
+export const ingestOpsRoutes = new Hono<AppEnv>();
+
+ingestOpsRoutes.get("/quarantine", async (c) => {
+  const q = query(
+    c,
+    z.object({
+      devEui: devEuiParam.optional(),
+      reason: z.string().optional(),
+      all: flag.default(false),
+      after: z.coerce.number().int().nonnegative().optional(),
+      limit: limit(1000, 100),
+    }),
+  );
+  const rows = await listQuarantined(c.env.DB, { open: !q.all, devEui: q.devEui, reasonCode: q.reason, after: q.after, limit: q.limit });
+  const last = rows.length === q.limit ? rows[rows.length - 1] : undefined;
+  return c.json({ quarantine: rows.map(quarantineView), next: last ? last.id : null });
+});
+
+const redecodeBody = z.union([
+  z
+    .object({
+      quarantine: z.literal(true),
+      devEui: devEuiParam.optional(),
+      after: z.number().int().nonnegative().optional(),
+      limit: z.number().int().min(1).max(500).default(100),
+    })
+    .strict(),
+  z
+    .object({
+      quarantine: z.literal(false).optional(),
+      devEui: devEuiParam.optional(),
+      profile: profileId.optional(),
+      codec: codecId.optional(),
+      from: isoTime.optional(),
+      to: isoTime.optional(),
+      failedOnly: z.boolean().default(false),
+      after: z.string().regex(/^\d+:\d+:\d+$/, { error: 'expected the "next" value of the previous answer' }).optional(),
+      limit: z.number().int().min(1).max(500).default(200),
+    })
+    .strict(),
+]);
+
+/**
+ * POST /v1/admin/redecode
+ * - `{"quarantine": true, "devEui"?}`: process quarantined events again;
+ * - `{"devEui"?, "profile"?, "codec"?, "from"?, "to"?, "failedOnly"?}`: decode stored uplinks again.
+ * One page per call; repeat with `"after": next` until `next` is null. Idempotent.
+ */
+ingestOpsRoutes.post("/redecode", async (c) => {
+  const body = await jsonBody(c, redecodeBody);
+  if (body.quarantine === true) {
+    return c.json(await redecodeQuarantine(c.env.DB, body, Date.now()));
+  }
+  const [deviceId, time, fCnt] = body.after ? body.after.split(":").map(Number) : [];
+  const report = await redecodeUplinks(c.env.DB, {
+    devEui: body.devEui,
+    profile: body.profile,
+    codec: body.codec,
+    from: body.from ?? 0,
+    to: body.to ?? 8_640_000_000_000_000,
+    failedOnly: body.failedOnly,
+    after: deviceId !== undefined && time !== undefined && fCnt !== undefined ? { deviceId, time, fCnt } : undefined,
+    limit: body.limit,
+  });
+  return c.json(report);
+});
+
+ingestOpsRoutes.get("/spool", async (c) => {
+  const q = query(c, z.object({ cursor: z.string().optional(), limit: limit(1000, 100) }));
+  return c.json(await listSpool(c.env.SPOOL, q.limit, q.cursor));
+});
+
+/** Replays the spool now instead of waiting for the cron trigger. */
+ingestOpsRoutes.post("/spool/drain", async (c) => c.json(await drainSpool(c.env.DB, c.env.SPOOL)));
+
+/** The quantity table: id, key, unit and how values are stored (enum labels by index). */
+ingestOpsRoutes.get("/quantities", async (c) => c.json({ quantities: [...(await quantityIndex(c.env.DB)).values()] }));

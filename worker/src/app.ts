@@ -1,0 +1,16 @@
+import { Hono } from "hono";
+import { adminRoutes } from "./api/index.ts";
+import { errorBody, onError } from "./http/errors.ts";
+import type { AppEnv } from "./http/types.ts";
+import { ingestRoutes } from "./ingest/routes.ts";
+
+/** The Cigale HTTP API: /v1/ingest for network servers, /v1/admin for operators. */
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get("/v1/health", (c) => c.json({ status: "ok" }));
+  app.route("/v1/ingest", ingestRoutes);
+  app.route("/v1/admin", adminRoutes);
+  app.notFound((c) => c.json(errorBody("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}: see README.md for the API`), 404));
+  app.onError(onError);
+  return app;
+}

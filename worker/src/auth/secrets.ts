@@ -1,0 +1,41 @@
+import { bytesToHex } from "../store/db.ts";
+
+/**
+ * Secrets: 32 random bytes, base64url, behind a prefix that says what they are. Only their SHA-256
+ * is stored: with 256 bits of entropy a fast hash is enough (no password stretching needed), and
+ * it lets the database index the lookup.
+ */
+export const SECRET_PREFIX = { admin: "cig_admin_", ingest: "cig_ingest_" } as const;
+
+export function newSecret(kind: keyof typeof SECRET_PREFIX): { secret: string; prefix: string } {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  let b64 = btoa(String.fromCharCode(...bytes));
+  b64 = b64.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  const secret = SECRET_PREFIX[kind] + b64;
+  return { secret, prefix: secret.slice(0, SECRET_PREFIX[kind].length + 6) };
+}
+
+export async function sha256(secret: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret)));
+}
+
+/** Constant-time equality of two hashes (the stored one and the presented one). */
+export function sameHash(a: ArrayBuffer | Uint8Array, b: ArrayBuffer | Uint8Array): boolean {
+  const x = a instanceof Uint8Array ? a : new Uint8Array(a);
+  const y = b instanceof Uint8Array ? b : new Uint8Array(b);
+  return x.byteLength === y.byteLength && crypto.subtle.timingSafeEqual(x, y);
+}
+
+/**
+ * SHA-256 of the documented local credentials (`.dev.vars`: dev-admin-key, dev-ingest-token).
+ * Anyone can read them in the README, so they only open a Worker whose CIGALE_ENV is
+ * "development", even if they ever reached a production database.
+ */
+const DEV_CREDENTIAL_HASHES = new Set([
+  "df76ff796f70d2c9cb055ea6280553caa27eda26b70e01082c160de75a05a4a9", // dev-admin-key
+  "250137701da9b842b4ebb0ac1646d2fa798ddc50df0e54c2a29ae9cc249cadff", // dev-ingest-token
+]);
+
+export function isDevCredential(hash: Uint8Array): boolean {
+  return DEV_CREDENTIAL_HASHES.has(bytesToHex(hash));
+}

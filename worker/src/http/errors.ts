@@ -1,0 +1,51 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { RequestError } from "../api/errors.ts";
+import { AuthError, type AuthErrorKind } from "../auth/errors.ts";
+import { IngestError, type IngestErrorKind } from "../ingest/errors.ts";
+import { StoreError, type StoreErrorKind } from "../store/errors.ts";
+
+/** The one error body of the API: a stable code and a message that says what to fix. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+export function errorBody(code: string, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+const INGEST_STATUS: Record<IngestErrorKind, ContentfulStatusCode> = {
+  malformed: 400,
+  unknown_event: 400,
+  unsupported_media_type: 415,
+  too_large: 413,
+  storage_unavailable: 503,
+};
+
+const AUTH_STATUS: Record<AuthErrorKind, ContentfulStatusCode> = { unauthenticated: 401, forbidden: 403 };
+
+const STORE_STATUS: Record<StoreErrorKind, ContentfulStatusCode> = {
+  not_found: 404,
+  invalid_reference: 400,
+  already_exists: 409,
+  conflict: 409,
+  unavailable: 503,
+};
+
+/** Status and body for any error a handler throws: the single place where errors become HTTP. */
+export function toHttpError(error: unknown): { status: ContentfulStatusCode; body: ErrorBody } {
+  if (error instanceof IngestError) return { status: INGEST_STATUS[error.kind], body: errorBody(error.code, error.message) };
+  if (error instanceof AuthError) return { status: AUTH_STATUS[error.kind], body: errorBody(error.code, error.message) };
+  if (error instanceof StoreError) return { status: STORE_STATUS[error.kind], body: errorBody(error.code, error.message) };
+  if (error instanceof RequestError) return { status: error.status, body: errorBody(error.code, error.message) };
+  return { status: 500, body: errorBody("INTERNAL", "internal error; it has been logged") };
+}
+
+export function onError(error: Error, c: Context): Response {
+  const { status, body } = toHttpError(error);
+  if (status >= 500) console.error(`${c.req.method} ${c.req.path}:`, error);
+  const response = c.json(body, status);
+  if (status === 503) response.headers.set("Retry-After", "30");
+  if (status === 401) response.headers.set("WWW-Authenticate", 'Bearer realm="cigale"');
+  return response;
+}

@@ -1,0 +1,7 @@
+import type { AdminKey } from "../store/admin-keys.ts";
+
+/** Hono's environment for every route: the Worker bindings and what middleware sets. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { admin: AdminKey };
+}

@@ -1,0 +1,193 @@
+import { hexToBytes, runBatch } from "../store/db.ts";
+import { prepareInsertDeviceEvent } from "../store/device-events.ts";
+import { prepareJoinState, prepareLocationState, prepareStatusState, prepareUplinkState } from "../store/device-state.ts";
+import { findIngestDevice } from "../store/devices.ts";
+import { prepareInsertQuarantined } from "../store/quarantine.ts";
+import { prepareInsertReadings, type ReadingRow } from "../store/readings.ts";
+import { type DecodeStatus, findUplinkTarget, type IngestDevice, prepareInsertUplink } from "../store/uplinks.ts";
+import { quantityIndex } from "./decode/readings.ts";
+import { decodeUplink } from "./decode/uplink.ts";
+import { base64ToBytes } from "./encoding.ts";
+import { type DeviceEvent, type EventKind, eventKey, globalEventKey, type IngestEvent, type UplinkEvent } from "./event.ts";
+import { inScope, outOfScope, type Scope } from "./scope.ts";
+
+/** What happened to one event; the ingest routes answer with it. */
+export type Outcome =
+  | { result: "stored"; kind: EventKind; devEui: string; time: number; readings: number; decode?: DecodeReport }
+  | { result: "duplicate"; kind: EventKind; devEui: string; time: number }
+  | { result: "quarantined"; kind: EventKind; devEui: string; time: number; reason: Reason };
+
+export interface DecodeReport {
+  status: DecodeStatus;
+  note: string | null;
+  issue: { code: string; message: string } | null;
+}
+
+export interface Reason {
+  code: string;
+  message: string;
+}
+
+/**
+ * live: a network server is waiting; an uplink outside the token's scope is refused (403).
+ * replay: the event was accepted earlier (spool, quarantine); refusing is no longer possible,
+ * so it goes to quarantine with the reason.
+ */
+export type Mode = "live" | "replay";
+
+/**
+ * Stores one accepted event. Every write is insert-if-new on a key the event carries, so
+ * running this twice for the same event — a redelivery, a spool replay after a failure half-way,
+ * a re-run of the quarantine — stores it once. D1 failures propagate as StoreError
+ * ("unavailable"); accept.ts keeps the event in the spool then.
+ */
+export async function processEvent(db: D1Database, event: IngestEvent, scope: Scope, mode: Mode): Promise<Outcome> {
+  return event.kind === "up" ? processUplink(db, event, scope, mode) : processDeviceEvent(db, event, scope, mode);
+}
+
+/** parse (done) → authorize → keep raw + dedupe → decode → store → update device state. */
+async function processUplink(db: D1Database, ev: UplinkEvent, scope: Scope, mode: Mode): Promise<Outcome> {
+  const head = { kind: ev.kind, devEui: ev.devEui, time: ev.time };
+  const payload = base64ToBytes(ev.payload);
+  const dedupId = ev.dedupId === null ? null : hexToBytes(ev.dedupId);
+
+  // Find the device and whether this frame was stored already: one read.
+  const { device, seen } = await findUplinkTarget(db, ev.devEui, { time: ev.time, fCnt: ev.fCnt, payload, dedupId });
+  if (!device) return quarantine(db, ev, scope, unknownDevice(ev.devEui));
+
+  const refused = authorize(scope, ev, device, mode);
+  if (refused) return quarantine(db, ev, scope, refused);
+  if (seen) return { ...head, result: "duplicate" };
+
+  const decoded = decodeUplink(device, ev.fPort, payload, ev.time, await quantityIndex(db));
+
+  // Raw uplink, readings and device state in one transaction: all stored or none.
+  const statements = [
+    prepareInsertUplink(db, {
+      deviceId: device.id,
+      time: ev.time,
+      fCnt: ev.fCnt,
+      fPort: ev.fPort,
+      payload,
+      dedupId,
+      rssi: ev.rssi,
+      snr: ev.snr,
+      dr: ev.dr,
+      gateways: ev.gateways,
+      source: ev.source,
+      decode: decoded.status,
+      note: decoded.note,
+    }),
+    prepareUplinkState(db, device.id, {
+      time: ev.time,
+      fCnt: ev.fCnt,
+      fPort: ev.fPort,
+      rssi: ev.rssi,
+      snr: ev.snr,
+      dr: ev.dr,
+      battery: decoded.battery,
+      firmware: decoded.firmware,
+    }),
+  ];
+  if (decoded.rows.length > 0) statements.push(prepareInsertReadings(db, device.id, decoded.rows));
+  const [inserted] = await runBatch(db, statements);
+  // A concurrent delivery of the same frame got there first: its readings are the same rows.
+  if (inserted === 0) return { ...head, result: "duplicate" };
+  return {
+    ...head,
+    result: "stored",
+    readings: decoded.rows.length,
+    decode: { status: decoded.status, note: decoded.note, issue: decoded.issue },
+  };
+}
+
+/** join, status, ack, txack, log, location: one device_events row, plus the state an operator checks. */
+async function processDeviceEvent(db: D1Database, ev: DeviceEvent, scope: Scope, mode: Mode): Promise<Outcome> {
+  const head = { kind: ev.kind, devEui: ev.devEui, time: ev.time };
+  const device = await findIngestDevice(db, ev.devEui);
+  if (!device) return quarantine(db, ev, scope, unknownDevice(ev.devEui));
+  const refused = authorize(scope, ev, device, mode);
+  if (refused) return quarantine(db, ev, scope, refused);
+
+  const { source: _source, devEui: _devEui, time: _time, receivedAt: _receivedAt, kind: _kind, ...detail } = ev;
+  const statements = [
+    prepareInsertDeviceEvent(db, {
+      deviceId: device.id,
+      time: ev.time,
+      kind: ev.kind,
+      eventKey: eventKey(ev),
+      level: ev.kind === "log" ? ev.level : null,
+      code: ev.kind === "log" ? ev.code : null,
+      detail: { source: ev.source, ...detail },
+    }),
+  ];
+  let readings: ReadingRow[] = [];
+  switch (ev.kind) {
+    case "join":
+      statements.push(prepareJoinState(db, device.id, ev.time, ev.devAddr));
+      break;
+    case "status": {
+      statements.push(prepareStatusState(db, device.id, ev));
+      const level = (await quantityIndex(db)).get("battery.level");
+      if (ev.batteryLevel !== null && level) readings = [[level.id, ev.time, ev.batteryLevel]];
+      break;
+    }
+    case "location":
+      statements.push(
+        prepareLocationState(db, device.id, {
+          time: ev.time,
+          latitude: ev.latitude,
+          longitude: ev.longitude,
+          altitude: ev.altitude,
+          accuracy: ev.accuracy,
+          source: ev.locationSource,
+        }),
+      );
+      break;
+    default:
+      break;
+  }
+  if (readings.length > 0) statements.push(prepareInsertReadings(db, device.id, readings));
+  const [inserted] = await runBatch(db, statements);
+  if (inserted === 0) return { ...head, result: "duplicate" };
+  return { ...head, result: "stored", readings: readings.length };
+}
+
+function authorize(scope: Scope, ev: IngestEvent, device: IngestDevice, mode: Mode): Reason | null {
+  if (inScope(scope, device)) return null;
+  const refusal = outOfScope(scope, ev.devEui, device);
+  if (mode === "live") throw refusal;
+  return { code: refusal.code, message: refusal.message };
+}
+
+function unknownDevice(devEui: string): Reason {
+  return {
+    code: "UNKNOWN_DEVICE",
+    message: `device ${devEui} is not registered: register it with POST /v1/admin/devices, then POST /v1/admin/redecode {"quarantine": true}`,
+  };
+}
+
+/** What the quarantine keeps of an event: the event itself and the scope it was accepted under. */
+export interface QuarantinedPayload {
+  event: IngestEvent;
+  scope: Scope;
+}
+
+async function quarantine(db: D1Database, ev: IngestEvent, scope: Scope, reason: Reason): Promise<Outcome> {
+  const payload: QuarantinedPayload = { event: ev, scope };
+  await runBatch(db, [
+    prepareInsertQuarantined(db, {
+      eventKey: globalEventKey(ev),
+      receivedAt: ev.receivedAt,
+      source: ev.source,
+      kind: ev.kind,
+      devEui: ev.devEui,
+      time: ev.time,
+      reasonCode: reason.code,
+      reason: reason.message,
+      tokenId: scope.tokenId,
+      event: JSON.stringify(payload),
+    }),
+  ]);
+  return { kind: ev.kind, devEui: ev.devEui, time: ev.time, result: "quarantined", reason };
+}

@@ -1,0 +1,146 @@
+import { d1 } from "./db.ts";
+
+/**
+ * Device state rows. Each kind of event owns a group of columns and only moves it forward in
+ * time, so a replayed or late event never overwrites a newer one.
+ */
+
+export interface UplinkState {
+  time: number;
+  fCnt: number;
+  fPort: number;
+  rssi: number | null;
+  snr: number | null;
+  dr: number | null;
+  /** Battery volts, when the frame carried it. */
+  battery: number | null;
+  firmware: string | null;
+}
+
+export function prepareUplinkState(db: D1Database, deviceId: number, s: UplinkState): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO device_state (device_id, last_seen_at, f_cnt, f_port, rssi, snr, dr, battery, firmware)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+       ON CONFLICT (device_id) DO UPDATE SET last_seen_at = excluded.last_seen_at, f_cnt = excluded.f_cnt, f_port = excluded.f_port,
+         rssi = excluded.rssi, snr = excluded.snr, dr = excluded.dr,
+         battery = coalesce(excluded.battery, battery), firmware = coalesce(excluded.firmware, firmware)
+       WHERE excluded.last_seen_at >= coalesce(device_state.last_seen_at, 0)`,
+    )
+    .bind(deviceId, s.time, s.fCnt, s.fPort, s.rssi, s.snr, s.dr, s.battery, s.firmware);
+}
+
+export function prepareJoinState(db: D1Database, deviceId: number, time: number, devAddr: string | null): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO device_state (device_id, joined_at, dev_addr) VALUES (?1, ?2, ?3)
+       ON CONFLICT (device_id) DO UPDATE SET joined_at = excluded.joined_at, dev_addr = coalesce(excluded.dev_addr, dev_addr)
+       WHERE excluded.joined_at >= coalesce(device_state.joined_at, 0)`,
+    )
+    .bind(deviceId, time, devAddr);
+}
+
+export function prepareStatusState(
+  db: D1Database,
+  deviceId: number,
+  s: { time: number; batteryLevel: number | null; margin: number; externalPower: boolean },
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO device_state (device_id, status_at, battery_level, margin, external_power) VALUES (?1, ?2, ?3, ?4, ?5)
+       ON CONFLICT (device_id) DO UPDATE SET status_at = excluded.status_at, battery_level = excluded.battery_level,
+         margin = excluded.margin, external_power = excluded.external_power
+       WHERE excluded.status_at >= coalesce(device_state.status_at, 0)`,
+    )
+    .bind(deviceId, s.time, s.batteryLevel, s.margin, s.externalPower ? 1 : 0);
+}
+
+export function prepareLocationState(
+  db: D1Database,
+  deviceId: number,
+  l: { time: number; latitude: number; longitude: number; altitude: number | null; accuracy: number | null; source: string | null },
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO device_state (device_id, location_at, location_latitude, location_longitude, location_altitude, location_accuracy, location_source)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+       ON CONFLICT (device_id) DO UPDATE SET location_at = excluded.location_at, location_latitude = excluded.location_latitude,
+         location_longitude = excluded.location_longitude, location_altitude = excluded.location_altitude,
+         location_accuracy = excluded.location_accuracy, location_source = excluded.location_source
+       WHERE excluded.location_at >= coalesce(device_state.location_at, 0)`,
+    )
+    .bind(deviceId, l.time, l.latitude, l.longitude, l.altitude, l.accuracy, l.source);
+}
+
+export interface DeviceState {
+  lastSeenAt: number | null;
+  fCnt: number | null;
+  fPort: number | null;
+  rssi: number | null;
+  snr: number | null;
+  dr: number | null;
+  battery: number | null;
+  firmware: string | null;
+  batteryLevel: number | null;
+  margin: number | null;
+  externalPower: boolean | null;
+  statusAt: number | null;
+  devAddr: string | null;
+  joinedAt: number | null;
+  location: { time: number; latitude: number; longitude: number; altitude: number | null; accuracy: number | null; source: string | null } | null;
+}
+
+interface StateRow {
+  last_seen_at: number | null;
+  f_cnt: number | null;
+  f_port: number | null;
+  rssi: number | null;
+  snr: number | null;
+  dr: number | null;
+  battery: number | null;
+  firmware: string | null;
+  battery_level: number | null;
+  margin: number | null;
+  external_power: number | null;
+  status_at: number | null;
+  dev_addr: string | null;
+  joined_at: number | null;
+  location_at: number | null;
+  location_latitude: number | null;
+  location_longitude: number | null;
+  location_altitude: number | null;
+  location_accuracy: number | null;
+  location_source: string | null;
+}
+
+export async function findDeviceState(db: D1Database, deviceId: number): Promise<DeviceState | null> {
+  const r = await d1(() => db.prepare("SELECT * FROM device_state WHERE device_id = ?1").bind(deviceId).first<StateRow>());
+  if (!r) return null;
+  return {
+    lastSeenAt: r.last_seen_at,
+    fCnt: r.f_cnt,
+    fPort: r.f_port,
+    rssi: r.rssi,
+    snr: r.snr,
+    dr: r.dr,
+    battery: r.battery,
+    firmware: r.firmware,
+    batteryLevel: r.battery_level,
+    margin: r.margin,
+    externalPower: r.external_power === null ? null : r.external_power === 1,
+    statusAt: r.status_at,
+    devAddr: r.dev_addr,
+    joinedAt: r.joined_at,
+    location:
+      r.location_at !== null && r.location_latitude !== null && r.location_longitude !== null
+        ? {
+            time: r.location_at,
+            latitude: r.location_latitude,
+            longitude: r.location_longitude,
+            altitude: r.location_altitude,
+            accuracy: r.location_accuracy,
+            source: r.location_source,
+          }
+        : null,
+  };
+}

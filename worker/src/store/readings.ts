@@ -1,0 +1,63 @@
+import { d1 } from "./db.ts";
+
+/** One row of the readings table: quantity id, epoch ms, stored value (see ingest/decode/values.ts). */
+export type ReadingRow = readonly [quantityId: number, time: number, value: number];
+
+/**
+ * Inserts a device's readings in one statement: the rows travel as one JSON parameter, which
+ * keeps a 32-sample frame under D1's 100-parameter limit and costs one round trip. `replace`
+ * overwrites values (re-decoding); otherwise an existing (device, quantity, time) is kept, which
+ * makes a replayed uplink a no-op.
+ */
+export function prepareInsertReadings(db: D1Database, deviceId: number, rows: readonly ReadingRow[], replace = false): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT OR ${replace ? "REPLACE" : "IGNORE"} INTO readings (device_id, quantity_id, time, value)
+       SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?2) AS j`,
+    )
+    .bind(deviceId, JSON.stringify(rows));
+}
+
+/** Deletes every reading of a device at the given times (all quantities): what a re-decode replaces. */
+export function prepareDeleteReadingsAt(db: D1Database, deviceId: number, times: readonly number[]): D1PreparedStatement {
+  // `quantity_id IN (…)` lets SQLite seek the (device, quantity, time) key instead of scanning the device.
+  return db
+    .prepare(
+      `DELETE FROM readings WHERE device_id = ?1 AND quantity_id IN (SELECT id FROM quantities)
+         AND time IN (SELECT value FROM json_each(?2))`,
+    )
+    .bind(deviceId, JSON.stringify(times));
+}
+
+export interface StoredReading {
+  key: string;
+  time: number;
+  value: number;
+}
+
+export interface ReadingQuery {
+  quantity?: string | undefined;
+  from: number;
+  to: number;
+  limit: number;
+}
+
+/** Readings of a device in [from, to), by quantity key then time. */
+export async function listReadings(db: D1Database, deviceId: number, q: ReadingQuery): Promise<StoredReading[]> {
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `SELECT q.key, r.time, r.value FROM readings r JOIN quantities q ON q.id = r.quantity_id
+         WHERE r.device_id = ?1 AND (?2 IS NULL OR q.key = ?2) AND r.time >= ?3 AND r.time < ?4
+         ORDER BY q.key, r.time LIMIT ?5`,
+      )
+      .bind(deviceId, q.quantity ?? null, q.from, q.to, q.limit)
+      .all<StoredReading>(),
+  );
+  return results;
+}
+
+export async function countReadings(db: D1Database, deviceId: number): Promise<number> {
+  const row = await d1(() => db.prepare("SELECT count(*) AS n FROM readings WHERE device_id = ?1").bind(deviceId).first<{ n: number }>());
+  return row?.n ?? 0;
+}
