@@ -3,6 +3,7 @@
  *   build/codecs.wasm             the engine (Worker, firmware, browsers, Node)
  *   build/codecs.wasm2js.js       the same module translated to JavaScript by binaryen's wasm2js
  *   build/chirpstack/<id>.js      one self-contained TS013 script per profile (ChirpStack, The Things Stack)
+ *   build/vendors.wasm, build/chirpstack/vendors/<codec id>.js   commercial-sensor decoders (vendor-build.ts)
  *
  *   node codecs/scripts/build.ts
  */
@@ -11,6 +12,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PROFILES } from "../profiles/index.ts";
 import { buildChirpstackScript, CHIRPSTACK_SCRIPT_LIMIT } from "./chirpstack-script.ts";
+import { buildVendors } from "./vendor-build.ts";
 
 const here = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const bin = (name: string) => fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
@@ -36,3 +38,8 @@ for (const p of PROFILES) {
   const size = await buildChirpstackScript(p.id, out);
   console.log(`chirpstack/${p.id}.js: ${size} bytes (limit ${CHIRPSTACK_SCRIPT_LIMIT})`);
 }
+
+// Commercial-sensor decoders (codecs/vendors/): vendors.wasm, one module per family, one script per codec.
+const vendors = await buildVendors();
+console.log(`vendors.wasm: ${vendors.wasm} bytes`);
+for (const [id, size] of Object.entries(vendors.scripts)) console.log(`chirpstack/vendors/${id}.js: ${size} bytes (limit ${CHIRPSTACK_SCRIPT_LIMIT})`);

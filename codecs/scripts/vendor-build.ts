@@ -6,7 +6,9 @@
  *
  * The family modules come from the same sources: `--use FAMILY=n` folds every other family away.
  */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { promisify } from "node:util";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,26 +25,40 @@ export const VENDOR_WASM_LIMIT = 64 * 1024;
 
 const ASC_FLAGS = ["-O3", "--shrinkLevel", "1", "--runtime", "stub", "--noAssert", "--disable", "nontrapping-f2i"];
 
+const run = promisify(execFile);
+
 /** Compiles one module; `pack` merges its data segments (for wasm2js, see packDataSegments). */
-function compile(family: number, out: string, pack: boolean): void {
-  execFileSync(bin("asc"), [here("vendors/index.ts"), "-o", out, "--use", `FAMILY=${family}`, ...ASC_FLAGS], { stdio: "inherit" });
+async function compile(family: number, out: string, pack: boolean): Promise<void> {
+  await run(bin("asc"), [here("vendors/index.ts"), "-o", out, "--use", `FAMILY=${family}`, ...ASC_FLAGS]);
   if (pack) writeFileSync(out, packDataSegments(readFileSync(out)));
 }
 
+/** Runs `jobs` with at most `limit` at a time. */
+async function pool(jobs: Array<() => Promise<void>>, limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await (jobs[next++] as () => Promise<void>)();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+}
+
 /** Compiles vendors.wasm and each family's module with its wasm2js translation; returns their sizes. */
-export function buildVendorEngines(): { wasm: number; families: Record<string, number> } {
+export async function buildVendorEngines(): Promise<{ wasm: number; families: Record<string, number> }> {
   mkdirSync(here("build/vendors"), { recursive: true });
   const all = here("build/vendors.wasm");
-  compile(0, all, false);
+  const families: Record<string, number> = {};
+  const jobs = [
+    () => compile(0, all, false),
+    ...Object.entries(VENDOR_FAMILIES).map(([name, number]) => async () => {
+      const out = here(`build/vendors/${name}.wasm`);
+      await compile(number, out, true);
+      await run(bin("wasm2js"), [out, "--enable-bulk-memory", "-Oz", "-o", here(`build/vendors/${name}.wasm2js.js`)]);
+      families[name] = readFileSync(out).length;
+    }),
+  ];
+  await pool(jobs, Math.max(1, availableParallelism()));
   const wasm = readFileSync(all).length;
   if (wasm > VENDOR_WASM_LIMIT) throw new Error(`vendors.wasm is ${wasm} bytes, over the ${VENDOR_WASM_LIMIT}-byte budget`);
-  const families: Record<string, number> = {};
-  for (const [name, number] of Object.entries(VENDOR_FAMILIES)) {
-    const out = here(`build/vendors/${name}.wasm`);
-    compile(number, out, true);
-    execFileSync(bin("wasm2js"), [out, "--enable-bulk-memory", "-Oz", "-o", here(`build/vendors/${name}.wasm2js.js`)], { stdio: "inherit" });
-    families[name] = readFileSync(out).length;
-  }
   return { wasm, families };
 }
 
@@ -103,7 +119,7 @@ export function vendorScriptPath(codecId: string): string {
 
 /** Everything: engines, then one script per codec. Returns the sizes for the build log. */
 export async function buildVendors(): Promise<{ wasm: number; families: Record<string, number>; scripts: Record<string, number> }> {
-  const engines = buildVendorEngines();
+  const engines = await buildVendorEngines();
   const scripts: Record<string, number> = {};
   for (const c of VENDOR_CODECS) scripts[c.id] = await buildVendorChirpstackScript(c.id, vendorScriptPath(c.id));
   return { ...engines, scripts };
