@@ -15,6 +15,7 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
+      "worker/vitest.config.ts",
     ],
   },
 });
