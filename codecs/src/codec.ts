@@ -357,26 +357,50 @@ function toEngineValue(field: Field, raw: unknown, rp: RuntimeProfile, sample: n
   }
 }
 
+/** A layout's keys as a tree of nested names: a leaf (null) is a field, a subtree a nested object. */
+interface KeyTree extends Map<string, KeyTree | null> {}
+
+const keyTrees = new WeakMap<RuntimeLayout, KeyTree>();
+
+function keyTreeOf(layout: RuntimeLayout): KeyTree {
+  let tree = keyTrees.get(layout);
+  if (!tree) {
+    tree = new Map();
+    for (const rf of layout.runtimeFields) {
+      let node: KeyTree = tree;
+      rf.path.forEach((part, i) => {
+        if (i === rf.path.length - 1) node.set(part, null);
+        else node = (node.get(part) ?? node.set(part, new Map()).get(part)) as KeyTree;
+      });
+    }
+    keyTrees.set(layout, tree);
+  }
+  return tree;
+}
+
 function rejectUnknownKeys(input: Json, layout: RuntimeLayout, meta: ReadonlySet<string>, profile: ProfileRef, sample: number): void {
-  const known = new Set(layout.fields.map((f) => f.key));
-  const walk = (node: Json, prefix: string): void => {
-    for (const [k, v] of Object.entries(node)) {
-      const key = prefix ? `${prefix}.${k}` : k;
+  // Runs for every sample of every frame encoded: walks the input against a tree built once per
+  // layout, and spells a dotted key only for the error.
+  const walk = (node: Json, tree: KeyTree, prefix: string): void => {
+    for (const k of Object.keys(node)) {
       if (!prefix && meta.has(k)) continue;
-      if (known.has(key)) continue;
-      if (v !== null && typeof v === "object" && !Array.isArray(v) && [...known].some((x) => x.startsWith(`${key}.`))) {
-        walk(v as Json, key);
+      const sub = tree.get(k);
+      if (sub === null) continue;
+      const v = node[k];
+      if (sub && v !== null && typeof v === "object" && !Array.isArray(v)) {
+        walk(v as Json, sub, prefix ? `${prefix}.${k}` : k);
         continue;
       }
+      const key = prefix ? `${prefix}.${k}` : k;
       throw new CodecError({
         code: "UNKNOWN_FIELD",
         field: key,
         sample,
-        message: `unknown field ${key} for profile ${profile.id}; known fields: ${[...known].join(", ")}`,
+        message: `unknown field ${key} for profile ${profile.id}; known fields: ${layout.fields.map((f) => f.key).join(", ")}`,
       });
     }
   };
-  walk(input, "");
+  walk(input, keyTreeOf(layout), "");
 }
 
 function get(input: Json, path: readonly string[]): unknown {
