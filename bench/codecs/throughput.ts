@@ -3,6 +3,7 @@ import type { ProfileId } from "../../codecs/profiles/index.ts";
 import type { Codec } from "../../codecs/src/codec.ts";
 import type { DecodeResult } from "../../codecs/src/data.ts";
 import { BaselineDecoder } from "./baseline-decoder.ts";
+import { BaselineEncoder } from "./baseline-encoder.ts";
 import { REFERENCE_READINGS, SERIES } from "./references.ts";
 import { measure, type Rate, type TimingOptions } from "./timing.ts";
 
@@ -24,9 +25,12 @@ export interface ThroughputRow {
 
 export interface EncodeRow {
   workload: string;
+  /** Frames encoded per second, input validation included. */
   wasm: Rate;
+  baseline: Rate;
   wasm2js: Rate;
-  wasm2jsVsWasm: number;
+  wasmVsBaseline: number;
+  wasm2jsVsBaseline: number;
 }
 
 type Decode = (profile: ProfileId, fPort: number, bytes: Uint8Array) => DecodeResult<unknown>;
@@ -77,17 +81,25 @@ export function decodeThroughput(wasm: Codec, wasm2js: Codec, loads: readonly Wo
 }
 
 export function encodeThroughput(wasm: Codec, wasm2js: Codec, loads: readonly Workload[], options?: TimingOptions): EncodeRow[] {
+  const baseline = new BaselineEncoder();
+  type Encode = (profile: ProfileId, input: unknown) => unknown;
+  const paths: Record<"wasm" | "baseline" | "wasm2js", Encode> = {
+    wasm: (p, input) => wasm.encodeUplink(p, input as never),
+    baseline: (p, input) => baseline.encodeUplink(p, input as Record<string, unknown>),
+    wasm2js: (p, input) => wasm2js.encodeUplink(p, input as never),
+  };
   return loads.map((load) => {
-    const run = (codec: Codec) => {
+    const run = (encode: Encode) => {
       const frames = load.frames;
       const n = frames.length;
       return measure((i) => {
         const f = frames[i % n] as Workload["frames"][number];
-        return codec.encodeUplink(f.profile, f.input as never);
+        return encode(f.profile, f.input);
       }, options);
     };
-    const w = run(wasm);
-    const j = run(wasm2js);
-    return { workload: load.name, wasm: w, wasm2js: j, wasm2jsVsWasm: j.perSec / w.perSec };
+    const w = run(paths.wasm);
+    const b = run(paths.baseline);
+    const j = run(paths.wasm2js);
+    return { workload: load.name, wasm: w, baseline: b, wasm2js: j, wasmVsBaseline: w.perSec / b.perSec, wasm2jsVsBaseline: j.perSec / b.perSec };
   });
 }
