@@ -3,6 +3,15 @@
  * shared by the vendor suites: the WASM path, the ChirpStack scripts in QuickJS and the fuzzers.
  */
 import { readFileSync } from "node:fs";
+import { VendorCodecs } from "../../../codecs/src/vendors/codec.ts";
+import { asVendorEngine, type VendorEngineExports } from "../../../codecs/src/vendors/engine.ts";
+
+/** A fresh instance of build/vendors.wasm, with its raw exports (to watch its memory). */
+export function freshVendorCodecs(): { codecs: VendorCodecs; engine: VendorEngineExports } {
+  const bytes = readFileSync(new URL("../../../codecs/build/vendors.wasm", import.meta.url));
+  const engine = asVendorEngine(new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as Record<string, unknown>);
+  return { codecs: new VendorCodecs(engine), engine };
+}
 
 export interface UplinkVector {
   vendor: string;
