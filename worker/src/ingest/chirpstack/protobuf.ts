@@ -144,8 +144,9 @@ const MESSAGE_NAMES: Record<ChirpstackKind, string> = {
 /** Decodes a protobuf body of event `kind` into its proto3-JSON shape, or throws a 400. */
 export function protobufToJson(kind: ChirpstackKind, body: Uint8Array): Json {
   if (body.byteLength === 0) throw malformed("EMPTY_BODY", `body is empty: send the ${MESSAGE_NAMES[kind]} as protobuf`);
+  let json: Json;
   try {
-    return DECODERS[kind](body);
+    json = DECODERS[kind](body);
   } catch {
     // google-protobuf only says "Assertion failed": name the message we expected instead.
     throw malformed(
@@ -153,4 +154,12 @@ export function protobufToJson(kind: ChirpstackKind, body: Uint8Array): Json {
       `body is not a protobuf integration.${MESSAGE_NAMES[kind]} (event=${kind}): check the event type and that the integration encoding is Protobuf`,
     );
   }
+  // Protobuf is lenient: stray bytes can parse as unknown fields. Every ChirpStack event has deviceInfo.
+  if (json["deviceInfo"] === undefined) {
+    throw malformed(
+      "INVALID_PROTOBUF",
+      `body parsed as protobuf but has no deviceInfo, so it is not an integration.${MESSAGE_NAMES[kind]} (event=${kind}): check the event type and the integration encoding`,
+    );
+  }
+  return json;
 }

@@ -1,0 +1,183 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { sameHash, sha256 } from "../../../worker/src/auth/secrets.ts";
+import worker from "../../../worker/src/index.ts";
+import { chirpstackUp, envFrame, newDevEui } from "../helpers/fixtures.ts";
+import { call, type ErrorAnswer, request } from "../helpers/http.ts";
+import { type Registry, registerDevice, setUpRegistry } from "../helpers/registry.ts";
+
+/** The credentials matrix: who may write and read what, and what a refusal leaves behind (nothing). */
+
+let reg: Registry;
+let aixDevice: string;
+let marseilleDevice: string;
+beforeAll(async () => {
+  reg = await setUpRegistry();
+  aixDevice = newDevEui();
+  marseilleDevice = newDevEui();
+  await registerDevice(reg.admin, aixDevice, { commune: "13001" });
+  await registerDevice(reg.admin, marseilleDevice, { commune: "13055" });
+});
+
+async function stored(): Promise<number> {
+  const r = await env.DB.prepare("SELECT (SELECT count(*) FROM uplinks) + (SELECT count(*) FROM quarantine) AS n").first<{ n: number }>();
+  return r?.n ?? -1;
+}
+
+const up = (devEui: string) => chirpstackUp({ devEui, ...envFrame(), fCnt: Math.floor(Math.random() * 1e9) });
+
+describe("ingest", () => {
+  const cases: { name: string; headers: () => Record<string, string>; device: () => string; status: number; code: string }[] = [
+    { name: "no Authorization header", headers: () => ({}), device: () => aixDevice, status: 401, code: "MISSING_CREDENTIALS" },
+    { name: "a Basic scheme", headers: () => ({ authorization: `Basic ${btoa("a:b")}` }), device: () => aixDevice, status: 401, code: "INVALID_AUTHORIZATION" },
+    { name: "an unknown token", headers: () => ({ authorization: "Bearer cig_ingest_nope" }), device: () => aixDevice, status: 401, code: "INVALID_CREDENTIALS" },
+    { name: "an admin key", headers: () => ({ authorization: `Bearer ${reg.admin}` }), device: () => aixDevice, status: 403, code: "WRONG_CREDENTIAL_KIND" },
+    { name: "a commune token for a device of another commune", headers: () => ({ authorization: `Bearer ${reg.aixOnly}` }), device: () => marseilleDevice, status: 403, code: "OUT_OF_SCOPE" },
+    { name: "a token of another territory", headers: () => ({ authorization: `Bearer ${reg.toulon}` }), device: () => aixDevice, status: 403, code: "OUT_OF_SCOPE" },
+    { name: "the dev ingest token outside development", headers: () => ({ authorization: "Bearer dev-ingest-token" }), device: () => aixDevice, status: 401, code: "DEV_CREDENTIAL_REFUSED" },
+  ];
+
+  it.each(cases)("$name → $status $code, nothing stored", async (c) => {
+    const before = await stored();
+    const r = await call<ErrorAnswer>("POST", "/v1/ingest/chirpstack?event=up", { headers: c.headers(), json: up(c.device()) });
+    expect(r.status).toBe(c.status);
+    expect(r.body.error.code).toBe(c.code);
+    expect(r.body.error.message.length).toBeGreaterThan(20);
+    if (c.status === 401) expect(r.headers.get("www-authenticate")).toBe('Bearer realm="cigale"');
+    expect(await stored()).toBe(before);
+  });
+
+  it("the out-of-scope refusal names the token's scope and the device's commune", async () => {
+    const r = await call<ErrorAnswer>("POST", "/v1/ingest/chirpstack?event=up", { token: reg.aixOnly, json: up(marseilleDevice) });
+    expect(r.body.error.message).toContain("commune 13001");
+    expect(r.body.error.message).toContain("commune 13055");
+  });
+
+  it("a commune token writes to its commune, a territory token to all of the territory's communes", async () => {
+    expect((await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.aixOnly, json: up(aixDevice) })).status).toBe(200);
+    expect((await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: up(aixDevice) })).status).toBe(200);
+    expect((await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: up(marseilleDevice) })).status).toBe(200);
+    expect((await call("POST", "/v1/ingest/ttn", { token: reg.toulon, body: "{}", contentType: "application/json" })).status).toBe(400);
+  });
+
+  it("a revoked token is refused from then on", async () => {
+    const created = await call<{ id: number; token: string }>("POST", "/v1/admin/ingest-tokens", { token: reg.admin, json: { name: "short-lived", commune: "13001" } });
+    const token = created.body.token;
+    expect((await call("POST", "/v1/ingest/chirpstack?event=up", { token, json: up(aixDevice) })).status).toBe(200);
+    expect((await call("DELETE", `/v1/admin/ingest-tokens/${created.body.id}`, { token: reg.admin })).status).toBe(200);
+    const r = await call<ErrorAnswer>("POST", "/v1/ingest/chirpstack?event=up", { token, json: up(aixDevice) });
+    expect([r.status, r.body.error.code]).toEqual([401, "INVALID_CREDENTIALS"]);
+  });
+
+  it("the dev credentials open a Worker whose CIGALE_ENV is development, and only that one", async () => {
+    const devHash = await sha256("dev-ingest-token");
+    await env.DB.prepare("INSERT INTO ingest_tokens (name, hash, prefix, territory_id, created_at) SELECT 'dev', ?1, 'dev-ing', id, 0 FROM territories WHERE code = 'amp'")
+      .bind(devHash)
+      .run();
+    const post = async (cigaleEnv: string) => {
+      const ctx = createExecutionContext();
+      const response = await worker.fetch(
+        request("POST", "/v1/ingest/chirpstack?event=up", { token: "dev-ingest-token", json: up(aixDevice) }),
+        { ...env, CIGALE_ENV: cigaleEnv },
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return response.status;
+    };
+    expect(await post("development")).toBe(200);
+    expect(await post("production")).toBe(401);
+    expect(await post("staging")).toBe(401);
+  });
+});
+
+describe("admin API", () => {
+  const ROUTES: [string, string][] = [
+    ["GET", "/v1/admin/territories"],
+    ["POST", "/v1/admin/territories"],
+    ["PATCH", "/v1/admin/territories/amp"],
+    ["DELETE", "/v1/admin/territories/amp"],
+    ["GET", "/v1/admin/communes"],
+    ["POST", "/v1/admin/communes"],
+    ["DELETE", "/v1/admin/communes/13001"],
+    ["GET", "/v1/admin/devices"],
+    ["POST", "/v1/admin/devices"],
+    ["POST", "/v1/admin/devices/import"],
+    ["GET", "/v1/admin/devices/0018b20000000001"],
+    ["PATCH", "/v1/admin/devices/0018b20000000001"],
+    ["DELETE", "/v1/admin/devices/0018b20000000001"],
+    ["GET", "/v1/admin/devices/0018b20000000001/uplinks"],
+    ["GET", "/v1/admin/devices/0018b20000000001/readings"],
+    ["GET", "/v1/admin/devices/0018b20000000001/events"],
+    ["GET", "/v1/admin/quarantine"],
+    ["POST", "/v1/admin/redecode"],
+    ["GET", "/v1/admin/spool"],
+    ["POST", "/v1/admin/spool/drain"],
+    ["GET", "/v1/admin/quantities"],
+    ["GET", "/v1/admin/ingest-tokens"],
+    ["POST", "/v1/admin/ingest-tokens"],
+    ["DELETE", "/v1/admin/ingest-tokens/1"],
+    ["GET", "/v1/admin/admin-keys"],
+    ["POST", "/v1/admin/admin-keys"],
+    ["DELETE", "/v1/admin/admin-keys/1"],
+  ];
+
+  it.each(ROUTES)("%s %s needs an admin key (401 without, 403 with an ingest token)", async (method, path) => {
+    const json = method === "GET" ? undefined : {};
+    const none = await call<ErrorAnswer>(method, path, { json });
+    expect([none.status, none.body.error.code]).toEqual([401, "MISSING_CREDENTIALS"]);
+    const ingest = await call<ErrorAnswer>(method, path, { token: reg.ingest, json });
+    expect([ingest.status, ingest.body.error.code]).toEqual([403, "WRONG_CREDENTIAL_KIND"]);
+    const wrong = await call<ErrorAnswer>(method, path, { token: "cig_admin_wrong", json });
+    expect([wrong.status, wrong.body.error.code]).toEqual([401, "INVALID_CREDENTIALS"]);
+  });
+
+  it("the health check is the only public route", async () => {
+    expect((await call("GET", "/v1/health")).status).toBe(200);
+  });
+
+  it("secrets are shown once and stored as SHA-256 only", async () => {
+    const created = await call<{ id: number; token: string; prefix: string; note: string }>("POST", "/v1/admin/ingest-tokens", {
+      token: reg.admin,
+      json: { name: "app", territory: "amp" },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^cig_ingest_[A-Za-z0-9_-]{43}$/);
+    expect(created.body.token.startsWith(created.body.prefix)).toBe(true);
+    expect(created.body.note).toContain("only once");
+    const row = await env.DB.prepare("SELECT hash, prefix FROM ingest_tokens WHERE id = ?1").bind(created.body.id).first<{ hash: ArrayBuffer; prefix: string }>();
+    expect(sameHash(row!.hash, await sha256(created.body.token))).toBe(true);
+    const dump = JSON.stringify(await env.DB.prepare("SELECT * FROM ingest_tokens").all());
+    expect(dump).not.toContain(created.body.token);
+    const listed = await call("GET", "/v1/admin/ingest-tokens", { token: reg.admin });
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.token);
+
+    const key = await call<{ id: number; key: string }>("POST", "/v1/admin/admin-keys", { token: reg.admin, json: { name: "second operator" } });
+    expect(key.body.key).toMatch(/^cig_admin_/);
+    expect((await call("GET", "/v1/admin/territories", { token: key.body.key })).status).toBe(200);
+    expect(JSON.stringify((await call("GET", "/v1/admin/admin-keys", { token: reg.admin })).body)).not.toContain(key.body.key);
+  });
+
+  it("a revoked admin key is refused; the last active one cannot be revoked", async () => {
+    const key = await call<{ id: number; key: string }>("POST", "/v1/admin/admin-keys", { token: reg.admin, json: { name: "temp" } });
+    expect((await call("DELETE", `/v1/admin/admin-keys/${key.body.id}`, { token: reg.admin })).status).toBe(200);
+    const refused = await call<ErrorAnswer>("GET", "/v1/admin/territories", { token: key.body.key });
+    expect([refused.status, refused.body.error.code]).toEqual([401, "INVALID_CREDENTIALS"]);
+
+    const keys = (await call<{ adminKeys: { id: number; revokedAt: string | null }[] }>("GET", "/v1/admin/admin-keys", { token: reg.admin })).body.adminKeys;
+    const active = keys.filter((k) => k.revokedAt === null);
+    for (const k of active.slice(1)) await call("DELETE", `/v1/admin/admin-keys/${k.id}`, { token: reg.admin });
+    const last = active[0]!;
+    const r = await call<ErrorAnswer>("DELETE", `/v1/admin/admin-keys/${last.id}`, { token: reg.admin });
+    expect([r.status, r.body.error.code]).toEqual([409, "LAST_ADMIN_KEY"]);
+  });
+});
+
+describe("sameHash", () => {
+  it("compares hashes of equal length only", async () => {
+    const a = await sha256("a");
+    expect(sameHash(a, await sha256("a"))).toBe(true);
+    expect(sameHash(a, await sha256("b"))).toBe(false);
+    expect(sameHash(a, a.slice(0, 16))).toBe(false);
+  });
+});

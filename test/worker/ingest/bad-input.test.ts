@@ -1,0 +1,211 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { chirpstackUp, envFrame, fixtureBytes, fixtureJson, newDevEui } from "../helpers/fixtures.ts";
+import { call, type ErrorAnswer } from "../helpers/http.ts";
+import { toProtobuf } from "../helpers/protobuf.ts";
+import { type Registry, registerDevice, setUpRegistry } from "../helpers/registry.ts";
+
+/**
+ * Bad input, case by case: the exact status, the error code, a message that says what to fix,
+ * and what the database and the spool hold afterwards. No 5xx, nothing silently dropped.
+ */
+
+let reg: Registry;
+let known: string;
+beforeAll(async () => {
+  reg = await setUpRegistry();
+  known = newDevEui();
+  await registerDevice(reg.admin, known, { profile: "env" });
+});
+
+async function snapshot(): Promise<Record<string, number>> {
+  const row = await env.DB.prepare(
+    `SELECT (SELECT count(*) FROM uplinks) AS uplinks, (SELECT count(*) FROM readings) AS readings,
+            (SELECT count(*) FROM quarantine) AS quarantine, (SELECT count(*) FROM device_events) AS events`,
+  ).first<Record<string, number>>();
+  return { ...row, spool: (await env.SPOOL.list()).objects.length };
+}
+
+const upJson = () => chirpstackUp({ devEui: known, ...envFrame(), fCnt: Math.floor(Math.random() * 1e9) });
+const text = (value: unknown) => JSON.stringify(value);
+
+interface Case {
+  name: string;
+  path?: string;
+  body: () => BodyInit;
+  contentType?: string;
+  status: number;
+  code: string;
+  says: RegExp;
+}
+
+const REFUSED: Case[] = [
+  { name: "truncated JSON", body: () => text(upJson()).slice(0, 120), status: 400, code: "INVALID_JSON", says: /not valid JSON/ },
+  { name: "empty body", body: () => "", status: 400, code: "EMPTY_BODY", says: /empty/ },
+  { name: "invalid UTF-8", body: () => new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), status: 400, code: "INVALID_JSON", says: /UTF-8/ },
+  { name: "a JSON array", body: () => "[1,2]", status: 400, code: "INVALID_EVENT", says: /expected object/ },
+  { name: "fCnt of the wrong type", body: () => text({ ...upJson(), fCnt: "forty-two" }), status: 400, code: "INVALID_EVENT", says: /fCnt: expected an unsigned 32-bit integer/ },
+  { name: "negative fCnt", body: () => text({ ...upJson(), fCnt: -1 }), status: 400, code: "INVALID_EVENT", says: /fCnt/ },
+  { name: "fPort above 255", body: () => text({ ...upJson(), fPort: 300 }), status: 400, code: "INVALID_EVENT", says: /fPort: expected an fPort between 0 and 255/ },
+  { name: "data that is not base64", body: () => text({ ...upJson(), data: "AQ*m!" }), status: 400, code: "INVALID_EVENT", says: /data: not valid base64/ },
+  { name: "data as a number", body: () => text({ ...upJson(), data: 12 }), status: 400, code: "INVALID_EVENT", says: /data: expected base64 bytes/ },
+  { name: "no deviceInfo", body: () => text({ ...upJson(), deviceInfo: undefined }), status: 400, code: "INVALID_EVENT", says: /deviceInfo is required/ },
+  {
+    name: "a DevEUI that is not 16 hex digits",
+    body: () => text({ ...upJson(), deviceInfo: { devEui: "0018b2000000000" } }),
+    status: 400,
+    code: "INVALID_EVENT",
+    says: /deviceInfo\.devEui: expected 16 hex digits, got "0018b2000000000"/,
+  },
+  { name: "a time that is not RFC 3339", body: () => text({ ...upJson(), time: "yesterday" }), status: 400, code: "INVALID_EVENT", says: /time: expected an RFC 3339 timestamp/ },
+  { name: "a deduplicationId that is not a UUID", body: () => text({ ...upJson(), deduplicationId: "abc" }), status: 400, code: "INVALID_EVENT", says: /deduplicationId: expected a UUID/ },
+  { name: "rxInfo rssi as text", body: () => text({ ...upJson(), rxInfo: [{ rssi: "loud" }] }), status: 400, code: "INVALID_EVENT", says: /rxInfo\.0\.rssi/ },
+  {
+    name: "garbage protobuf",
+    body: () => new TextEncoder().encode("definitely not protobuf"),
+    contentType: "application/octet-stream",
+    status: 400,
+    code: "INVALID_PROTOBUF",
+    says: /not an integration\.UplinkEvent/,
+  },
+  {
+    name: "a truncated protobuf",
+    body: () => fixtureBytes("chirpstack/up.pb").slice(0, 200),
+    contentType: "application/octet-stream",
+    status: 400,
+    code: "INVALID_PROTOBUF",
+    says: /not a protobuf integration\.UplinkEvent/,
+  },
+  {
+    name: "a protobuf UplinkEvent posted as event=status",
+    path: "/v1/ingest/chirpstack?event=status",
+    body: () => fixtureBytes("chirpstack/up.pb"),
+    contentType: "application/octet-stream",
+    status: 400,
+    code: "INVALID_PROTOBUF",
+    says: /StatusEvent/,
+  },
+  {
+    name: "a protobuf event without a DevEUI",
+    body: () => toProtobuf("up", { ...upJson(), deviceInfo: { devEui: "" } }),
+    contentType: "application/octet-stream",
+    status: 400,
+    code: "INVALID_EVENT",
+    says: /deviceInfo\.devEui/,
+  },
+  { name: "an unknown event type", path: "/v1/ingest/chirpstack?event=integration", body: () => text(upJson()), status: 400, code: "UNKNOWN_EVENT", says: /event=integration is not a ChirpStack v4 event: expected one of up, join/ },
+  { name: "no event parameter", path: "/v1/ingest/chirpstack", body: () => text(upJson()), status: 400, code: "MISSING_EVENT", says: /\?event=/ },
+  { name: "an oversized body", body: () => text({ ...upJson(), padding: "x".repeat(200 * 1024) }), status: 413, code: "BODY_TOO_LARGE", says: /exceeds 131072 bytes/ },
+  { name: "a text/plain body", body: () => text(upJson()), contentType: "text/plain", status: 415, code: "UNSUPPORTED_MEDIA_TYPE", says: /send application\/json or application\/octet-stream/ },
+  { name: "no Content-Type", body: () => new TextEncoder().encode(text(upJson())), contentType: "", status: 415, code: "UNSUPPORTED_MEDIA_TYPE", says: /Content-Type is missing/ },
+  { name: "protobuf to The Things Stack route", path: "/v1/ingest/ttn", body: () => fixtureBytes("chirpstack/up.pb"), contentType: "application/octet-stream", status: 415, code: "UNSUPPORTED_MEDIA_TYPE", says: /application\/json/ },
+  { name: "truncated TTS JSON", path: "/v1/ingest/ttn", body: () => text(fixtureJson("ttn/uplink.json")).slice(0, 300), status: 400, code: "INVALID_JSON", says: /not valid JSON/ },
+];
+
+describe("refused requests store nothing", () => {
+  it.each(REFUSED)("$name → $status $code", async (c) => {
+    const before = await snapshot();
+    const contentType = c.contentType ?? "application/json";
+    const r = await call<ErrorAnswer>("POST", c.path ?? "/v1/ingest/chirpstack?event=up", {
+      token: reg.ingest,
+      body: c.body(),
+      ...(contentType ? { contentType } : {}),
+    });
+    expect(r.status).toBe(c.status);
+    expect(r.headers.get("content-type")).toContain("application/json");
+    expect(r.body.error.code).toBe(c.code);
+    expect(r.body.error.message).toMatch(c.says);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("a chunked body past the limit is cut off without a Content-Length to trust", async () => {
+    const big = new TextEncoder().encode(text({ ...upJson(), padding: "y".repeat(300 * 1024) }));
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < big.length; i += 16 * 1024) controller.enqueue(big.slice(i, i + 16 * 1024));
+        controller.close();
+      },
+    });
+    const before = await snapshot();
+    const r = await call<ErrorAnswer>("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, body: stream, contentType: "application/json" });
+    expect(r.status).toBe(413);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("accepted but not decodable: the raw uplink is kept with the reason", () => {
+  async function uplink(devEui: string) {
+    return env.DB.prepare("SELECT u.f_port, hex(u.payload) AS payload, u.decode, u.note FROM uplinks u JOIN devices d ON d.id = u.device_id WHERE d.dev_eui = ?1")
+      .bind(devEui)
+      .first<{ f_port: number; payload: string; decode: number; note: string }>();
+  }
+
+  it("an unknown device goes to quarantine (202) and shows in the admin API", async () => {
+    const stranger = newDevEui();
+    const before = await snapshot();
+    const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: chirpstackUp({ devEui: stranger, ...envFrame() }) });
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ result: "quarantined", reason: { code: "UNKNOWN_DEVICE" } });
+    expect((r.body["reason"] as { message: string }).message).toContain("POST /v1/admin/devices");
+    expect(await snapshot()).toEqual({ ...before, quarantine: before["quarantine"]! + 1 });
+    const q = await call<{ quarantine: Record<string, unknown>[] }>("GET", `/v1/admin/quarantine?devEui=${stranger}`, { token: reg.admin });
+    expect(q.body.quarantine).toHaveLength(1);
+    expect(q.body.quarantine[0]).toMatchObject({ devEui: stranger, event: "up", reason: { code: "UNKNOWN_DEVICE" }, resolvedAt: null });
+  });
+
+  it("a wrong fPort for the profile: stored raw, decode failed UNSUPPORTED_PORT, no readings", async () => {
+    const devEui = newDevEui();
+    await registerDevice(reg.admin, devEui, { profile: "env" });
+    const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: chirpstackUp({ devEui, data: envFrame().bytes, fPort: 99 }) });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ result: "stored", readings: 0, decode: { status: "failed", issue: { code: "UNSUPPORTED_PORT" } } });
+    expect(await uplink(devEui)).toMatchObject({ f_port: 99, decode: 1, note: expect.stringContaining("unsupported fPort 99") });
+  });
+
+  it("a truncated frame: stored raw, decode failed, no readings", async () => {
+    const devEui = newDevEui();
+    await registerDevice(reg.admin, devEui, { profile: "env" });
+    const { bytes, fPort } = envFrame();
+    const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: chirpstackUp({ devEui, data: bytes.slice(0, 5), fPort }) });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ result: "stored", readings: 0, decode: { status: "failed" } });
+    const row = await uplink(devEui);
+    expect(row?.payload).toBe([...bytes.slice(0, 5)].map((b) => b.toString(16).padStart(2, "0")).join("").toUpperCase());
+    expect(row?.decode).toBe(1);
+  });
+
+  it("a commercial codec without a decoder yet: stored raw with “no decoder for codec X yet”", async () => {
+    const devEui = newDevEui();
+    await registerDevice(reg.admin, devEui, { profile: null, codec: "acme/unreleased-sensor" });
+    const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: chirpstackUp({ devEui, data: "AQID", fPort: 5 }) });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ result: "stored", readings: 0, decode: { status: "failed", issue: { code: "NO_DECODER" } } });
+    expect((await uplink(devEui))?.note).toContain("no decoder for codec acme/unreleased-sensor yet");
+  });
+
+  it("an uplink without application payload (fPort 0): stored raw as empty, no error", async () => {
+    const devEui = newDevEui();
+    await registerDevice(reg.admin, devEui, { profile: "env" });
+    const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: chirpstackUp({ devEui, data: "", fPort: 0 }) });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ result: "stored", readings: 0, decode: { status: "empty", issue: null } });
+  });
+
+  it("unknown fields are ignored and fields ChirpStack omits when zero may be absent", async () => {
+    const devEui = newDevEui();
+    await registerDevice(reg.admin, devEui, { profile: "env" });
+    const { bytes, fPort } = envFrame();
+    const up = chirpstackUp({ devEui, data: bytes, fPort });
+    const minimal = {
+      deviceInfo: { devEui, brandNewField: { nested: true } },
+      time: up["time"],
+      data: up["data"],
+      fPort,
+      rxInfo: [{ gatewayId: "0016c001f153a14c", crcStatus: "CRC_OK", futureField: 1 }],
+      someFutureEventField: "x",
+    };
+    const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: minimal });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ result: "stored", readings: 9 });
+  });
+});
