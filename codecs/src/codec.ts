@@ -99,6 +99,7 @@ export class Codec {
   /** Encodes a reading (one sample) or a tagged message; throws a CodecError naming the bad field. */
   encodeUplink<Id extends ProfileId>(profileId: Id, input: EncodeInput<Id>): Frame {
     const rp = this.requireProfile(profileId);
+    requireObject(input, "a reading or message");
     const message = (input as Json)["message"];
     if (message === undefined || message === "measurement") return this.encodeMeasurement(rp, input as Json);
     if (message === "status" || message === "alarm") {
@@ -120,6 +121,7 @@ export class Codec {
   /** Encodes a config command as a downlink for fPort 10. */
   encodeDownlink(profileId: ProfileId, command: ConfigCommand): Frame {
     const rp = this.requireProfile(profileId);
+    requireObject(command, "a command");
     const code = this.requireCommand((command as unknown as Json)["command"]);
     const layout = this.layouts.find(rp.profile, P.KIND_COMMAND, code) as RuntimeLayout;
     this.writeSample(rp, layout, command as unknown as Json, 0, MESSAGE_META);
@@ -290,6 +292,13 @@ export class Codec {
     this.frameIn = new Uint8Array(this.buffer, this.engine.frameInPtr(), P.MAX_FRAME);
     this.frameOut = new Uint8Array(this.buffer, this.engine.frameOutPtr(), P.MAX_FRAME);
     this.values = new Float64Array(this.buffer, this.engine.valuesPtr(), P.MAX_FIELDS * P.MAX_SAMPLES);
+  }
+}
+
+/** Encoder inputs come from JSON and JavaScript callers: anything but an object is a CodecError, not a TypeError. */
+function requireObject(input: unknown, what: string): void {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new CodecError({ code: "INVALID_INPUT", message: `expected ${what} as an object, got ${Array.isArray(input) ? "an array" : JSON.stringify(input) ?? String(input)}` });
   }
 }
 

@@ -8,7 +8,7 @@ import type { ProfileId } from "../../codecs/src/data.ts";
 import { TTN_KEYS } from "../../codecs/src/default-layouts.ts";
 import { ts013 } from "../../codecs/src/ts013.ts";
 import { chirpstackScript, wasmCodec } from "./paths.ts";
-import { type ChirpStackUplinkInput, type EntryPoint, MAX_EXECUTION_MS, runChirpStackScript } from "./quickjs.ts";
+import { type ChirpStackUplinkInput, type EntryPoint, lastCallCpuMs, MAX_EXECUTION_MS, runChirpStackScript } from "./quickjs.ts";
 import { fromHex, vectorsOf } from "./vectors.ts";
 
 /** A receive time as ChirpStack passes it (a JS Date), and device variables as configured. */
@@ -21,13 +21,11 @@ for (const p of PROFILES) {
   const wasm = ts013(wasmCodec, profile, TTN_KEYS);
   const set = vectorsOf(profile);
 
-  /** Calls the script in QuickJS-NG and returns its result as JSON text, timing the call. */
+  /** Calls the script in QuickJS-NG and returns its result as JSON text, within ChirpStack's time budget. */
   const inQuickJs = (entry: EntryPoint, input: Parameters<typeof runChirpStackScript>[2]): string => {
-    const started = performance.now();
     const out = runChirpStackScript(script, entry, input);
-    const elapsed = performance.now() - started;
     if (!out.ok) throw new Error(`${profile}.js ${entry} threw: ${out.error}`);
-    expect(elapsed).toBeLessThan(MAX_EXECUTION_MS);
+    expect(lastCallCpuMs).toBeLessThan(MAX_EXECUTION_MS);
     return JSON.stringify(out.value);
   };
 
