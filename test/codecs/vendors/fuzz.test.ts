@@ -5,12 +5,14 @@
  * Downlink decoders get the same treatment, and encoders get random inputs. Seeded: reproducible.
  */
 import { describe, expect, it } from "vitest";
+import { QUANTITIES } from "../../../codecs/profiles/quantities.ts";
 import { VENDOR_CODECS } from "../../../codecs/src/vendors/catalog.ts";
-import { bytesOf, codecIdOf, DOWNLINKS, freshVendorCodecs, PUBLISHED_DOWNLINKS, PUBLISHED_UPLINKS, prng, UPLINKS } from "./harness.ts";
+import { bytesOf, codecIdOf, DOWNLINKS, flatMeasurements, freshVendorCodecs, PUBLISHED_DOWNLINKS, PUBLISHED_UPLINKS, prng, UPLINKS } from "./harness.ts";
 
 const { codecs: vendorCodecs, engine } = freshVendorCodecs();
 
 const PAYLOADS_PER_DECODER = 100_000;
+const QUANTITY_KEYS = new Set<string>(QUANTITIES.map((q) => q.key));
 
 /** Published frames of each codec, the seeds that mutations start from. */
 const seeds = new Map<string, Array<{ fPort: number; bytes: number[] }>>();
@@ -92,6 +94,11 @@ describe("vendor uplink decoders never trap: 100,000 random and mutated payloads
       const r = vendorCodecs.decodeUplink(id, input.fPort, input.bytes, { hardwareVersion: "1.0-2M" });
       checkResult(r, input);
       if (!Array.isArray(r.normalized) || !r.normalized.every(plainJson)) throw new Error(`bad normalized for ${JSON.stringify(input)}`);
+      if (n % 16 === 0) {
+        for (const key of Object.keys(flatMeasurements(r.normalized))) {
+          if (key !== "time" && !QUANTITY_KEYS.has(key)) throw new Error(`undeclared quantity ${key} for ${JSON.stringify(input)}`);
+        }
+      }
       if (r.data === undefined) failed++;
       else decoded++;
     }
