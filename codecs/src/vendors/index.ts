@@ -30,6 +30,9 @@ export function createVendorCodecs(module: WebAssembly.Module): VendorCodecs {
 export async function loadVendorCodecs(source: BufferSource | Response | PromiseLike<Response>): Promise<VendorCodecs> {
   const resolved = await source;
   const bytes = resolved instanceof Response ? await resolved.arrayBuffer() : resolved;
-  const { instance } = await WebAssembly.instantiate(bytes, {});
+  // The bytes overload, typed here because @cloudflare/workers-types (the worker's typecheck, which
+  // reaches this file through vendors/worker.ts) only declares instantiate(module).
+  const instantiateBytes = WebAssembly.instantiate as unknown as (bytes: BufferSource, imports: object) => Promise<{ instance: WebAssembly.Instance }>;
+  const { instance } = await instantiateBytes(bytes, {});
   return new VendorCodecs(asVendorEngine(instance.exports as Record<string, unknown>));
 }
