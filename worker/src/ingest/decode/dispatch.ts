@@ -1,3 +1,4 @@
+import { vendorCodec, vendorCodecs, vendorReadings } from "../../../../codecs/src/vendors/worker.ts";
 import { codec, isProfileId, readingsOf } from "../../../../codecs/src/worker.ts";
 import type { ReadingValue } from "./values.ts";
 
@@ -41,11 +42,22 @@ function profileDecoder(profileId: string): Decoder | null {
 }
 
 /**
- * Commercial-sensor decoders by codec id ("elsys/ers", "milesight/em300-th"). The vendor
- * decoders (codecs/vendors/, issue 4) plug in here, one entry per codec id; until then a device
- * registered with a codec id keeps its raw uplinks and records "no decoder for codec X yet".
+ * Commercial sensors: the vendor decoders of codecs/vendors (vendors.wasm), their output mapped
+ * to Cigale quantities by the codecs' own normalizers. A codec id the registry accepts but the
+ * codecs do not know yet keeps its raw uplinks and records "no decoder for codec X yet".
  */
-const VENDOR_DECODERS: ReadonlyMap<string, Decoder> = new Map();
+function vendorDecoder(codecId: string): Decoder | null {
+  if (!vendorCodec(codecId)) return null;
+  return {
+    decode(fPort, bytes, time) {
+      const result = vendorCodecs.decodeUplink(codecId, fPort, bytes);
+      if (result.data === undefined) {
+        return { ok: false, code: result.issue?.code ?? "DECODE_FAILED", message: result.issue?.message ?? result.errors.join("; ") };
+      }
+      return { ok: true, readings: vendorReadings(result.normalized, time), warnings: [...result.errors, ...result.warnings] };
+    },
+  };
+}
 
 export type DecoderLookup = { decoder: Decoder } | { missing: { code: string; message: string } };
 
@@ -56,7 +68,7 @@ export function decoderFor(ref: DecoderRef): DecoderLookup {
     return { missing: { code: "UNKNOWN_PROFILE", message: `profile ${ref.profile} is unknown to this codec build: fix the device's profile, then re-decode` } };
   }
   if (ref.codec !== null) {
-    const decoder = VENDOR_DECODERS.get(ref.codec);
+    const decoder = vendorDecoder(ref.codec);
     if (decoder) return { decoder };
     return { missing: { code: "NO_DECODER", message: `no decoder for codec ${ref.codec} yet: the raw uplink is kept and can be re-decoded once it exists` } };
   }
@@ -72,9 +84,4 @@ export function decodePayload(ref: DecoderRef, fPort: number, bytes: Uint8Array,
   } catch (error) {
     return { ok: false, code: "DECODER_CRASHED", message: `decoder failed: ${error instanceof Error ? error.message : String(error)}` };
   }
-}
-
-/** Whether a codec id is known (registry validation warns about, but accepts, ids not yet implemented). */
-export function hasVendorDecoder(codecId: string): boolean {
-  return VENDOR_DECODERS.has(codecId);
 }
