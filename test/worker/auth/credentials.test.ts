@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sameHash, sha256 } from "../../../worker/src/auth/secrets.ts";
 import worker from "../../../worker/src/index.ts";
-import { chirpstackUp, envFrame, newDevEui } from "../helpers/fixtures.ts";
+import { envUp, newDevEui } from "../helpers/fixtures.ts";
 import { call, type ErrorAnswer, request } from "../helpers/http.ts";
 import { type Registry, registerDevice, setUpRegistry } from "../helpers/registry.ts";
 
@@ -25,7 +25,7 @@ async function stored(): Promise<number> {
   return r?.n ?? -1;
 }
 
-const up = (devEui: string) => chirpstackUp({ devEui, ...envFrame(), fCnt: Math.floor(Math.random() * 1e9) });
+const up = (devEui: string) => envUp(devEui, { fCnt: Math.floor(Math.random() * 1e9) });
 
 describe("ingest", () => {
   const cases: { name: string; headers: () => Record<string, string>; device: () => string; status: number; code: string }[] = [

@@ -83,6 +83,12 @@ export function envFrame(reading: Json = ENV_READING): { bytes: Uint8Array; fPor
   return codec.encodeUplink("env", reading as never);
 }
 
+/** A ChirpStack uplink of an env measurement (nine readings) from `devEui`. */
+export function envUp(devEui: string, o: Omit<UpOptions, "devEui" | "data" | "fPort"> = {}): Json {
+  const { bytes, fPort } = envFrame();
+  return chirpstackUp({ ...o, devEui, fPort, data: bytes });
+}
+
 export function frame(profile: Parameters<typeof codec.encodeUplink>[0], reading: Json): { bytes: Uint8Array; fPort: number } {
   return codec.encodeUplink(profile, reading as never);
 }

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { chirpstackUp, envFrame, fixtureBytes, fixtureJson, newDevEui } from "../helpers/fixtures.ts";
+import { chirpstackUp, envFrame, fixtureBytes, fixtureJson, newDevEui, envUp } from "../helpers/fixtures.ts";
 import { call, type ErrorAnswer } from "../helpers/http.ts";
 import { toProtobuf } from "../helpers/protobuf.ts";
 import { type Registry, registerDevice, setUpRegistry } from "../helpers/registry.ts";
@@ -26,7 +26,7 @@ async function snapshot(): Promise<Record<string, number>> {
   return { ...row, spool: (await env.SPOOL.list()).objects.length };
 }
 
-const upJson = () => chirpstackUp({ devEui: known, ...envFrame(), fCnt: Math.floor(Math.random() * 1e9) });
+const upJson = () => envUp(known, { fCnt: Math.floor(Math.random() * 1e9) });
 const text = (value: unknown) => JSON.stringify(value);
 
 interface Case {
@@ -143,7 +143,7 @@ describe("accepted but not decodable: the raw uplink is kept with the reason", (
   it("an unknown device goes to quarantine (202) and shows in the admin API", async () => {
     const stranger = newDevEui();
     const before = await snapshot();
-    const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: chirpstackUp({ devEui: stranger, ...envFrame() }) });
+    const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: envUp(stranger) });
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ result: "quarantined", reason: { code: "UNKNOWN_DEVICE" } });
     expect((r.body["reason"] as { message: string }).message).toContain("POST /v1/admin/devices");

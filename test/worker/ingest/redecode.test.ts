@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { chirpstackEvent, chirpstackUp, envFrame, frame, newDevEui } from "../helpers/fixtures.ts";
+import { chirpstackEvent, chirpstackUp, envFrame, frame, newDevEui, envUp } from "../helpers/fixtures.ts";
 import { call } from "../helpers/http.ts";
 import { type Registry, registerDevice, setUpRegistry } from "../helpers/registry.ts";
 
@@ -123,7 +123,7 @@ describe("quarantine", () => {
 
   it("keeps the scope the event was accepted under: a device registered outside it stays quarantined", async () => {
     const devEui = newDevEui();
-    expect((await postUp(chirpstackUp({ devEui, ...envFrame() }), reg.aixOnly)).status).toBe(202);
+    expect((await postUp(envUp(devEui), reg.aixOnly)).status).toBe(202);
     await registerDevice(reg.admin, devEui, { commune: "13055" });
     const r = await redecode({ quarantine: true, devEui });
     expect(r.body).toMatchObject({ events: 1, stillQuarantined: 1 });
