@@ -119,7 +119,7 @@ if (existsSync(vendorBench)) {
   if (typeof mod.runVendorBench === "function") {
     vendors = await mod.runVendorBench();
     section(
-      "6. Vendor codecs: decodes per second, WASM path vs the vendor's own JavaScript decoder (baseline)",
+      "6. Vendor codecs (bench/codecs/vendors.ts): decodes per second, WASM path vs that bench's baseline",
       formatTable(["Codec", "WASM", "Baseline", "WASM/baseline"], vendors.map((v) => [v.codec, int(v.wasmPerSec), int(v.baselinePerSec), times(v.ratio)])),
     );
   }
