@@ -105,8 +105,8 @@ export class VendorMachine {
   private readonly args: Int32Array;
   private readonly argNumbers: Float64Array;
   private readonly argChars: Uint16Array;
-  /** Static strings of the module, decoded once (their address never changes). */
-  private readonly strings = new Map<number, string>();
+  /** Static strings of the module, decoded once, by address / 4 (their address never changes). */
+  private readonly strings: Array<string | undefined>;
   private pos = 0;
 
   constructor(engine: VendorEngineExports) {
@@ -123,6 +123,7 @@ export class VendorMachine {
     this.args = new Int32Array(buffer, engine.argsPtr(), P.MAX_ARGS * 5);
     this.argNumbers = new Float64Array(buffer, engine.argNumbersPtr(), P.MAX_ARGS);
     this.argChars = new Uint16Array(buffer, engine.argCharsPtr(), P.MAX_ARG_CHARS);
+    this.strings = new Array<string | undefined>(buffer.byteLength >>> 2).fill(undefined);
   }
 
   /** The family this module was built for (0: all). */
@@ -188,10 +189,10 @@ export class VendorMachine {
 
   private string(op: number, at: number, length: number): string {
     if (op === P.OP_STRING) {
-      let s = this.strings.get(at);
+      let s = this.strings[at >>> 2];
       if (s === undefined) {
-        s = this.decode((at >>> 1), length);
-        this.strings.set(at, s);
+        s = this.decode(at >>> 1, length);
+        this.strings[at >>> 2] = s;
       }
       return s;
     }
