@@ -1,0 +1,83 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { QUANTITIES } from "../../../codecs/profiles/quantities.ts";
+import { declaredLabels, quantitySpecs } from "../../../worker/src/ingest/decode/quantities.ts";
+import { decodeValue, encodeValue } from "../../../worker/src/ingest/decode/values.ts";
+import { listQuantities, type QuantitySpec, syncQuantities } from "../../../worker/src/store/quantities.ts";
+
+/** The quantities table: stable ids for the codecs' keys, and how each value is stored as a number. */
+
+describe("syncQuantities", () => {
+  it("gives every registry key an id once; later keys get new ids and old ids never move", async () => {
+    const specs = quantitySpecs();
+    const first = await syncQuantities(env.DB, specs);
+    expect([...first.keys()].sort()).toEqual(QUANTITIES.map((q) => q.key).sort());
+    const ids = new Map([...first].map(([k, v]) => [k, v.id]));
+
+    // A codec release inserts a key in the middle of the registry and changes a unit.
+    const next: QuantitySpec[] = [{ key: "air.nh3", unit: "ug/m3", encoding: "number", labels: null }, ...specs.map((s) => (s.key === "air.pressure" ? { ...s, unit: "Pa" } : s))];
+    const second = await syncQuantities(env.DB, next);
+    for (const [key, id] of ids) expect(second.get(key)?.id, key).toBe(id);
+    expect(second.get("air.nh3")?.id).toBe(Math.max(...ids.values()) + 1);
+    expect(second.get("air.pressure")?.unit).toBe("Pa");
+    expect(await listQuantities(env.DB)).toHaveLength(specs.length + 1);
+  });
+
+  it("writes nothing when the table is current", async () => {
+    const specs = quantitySpecs();
+    await syncQuantities(env.DB, specs);
+    let writes = 0;
+    const counting = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "batch") writes++;
+        const v = Reflect.get(target, prop) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    await syncQuantities(counting, specs);
+    expect(writes).toBe(0);
+  });
+});
+
+describe("value encodings", () => {
+  const spec = (key: string) => {
+    const s = quantitySpecs().find((q) => q.key === key);
+    if (!s) throw new Error(key);
+    return s;
+  };
+
+  it.each([
+    ["air.temperature", 21.35, 21.35],
+    ["alarm.lidOpen", true, 1],
+    ["alarm.lidOpen", false, 0],
+    ["station.status", "open", 0],
+    ["station.status", "closed", 3],
+    ["device.resetCause", "watchdog", 2],
+    ["device.firmware", "1.2.3", 66051],
+  ] as const)("%s = %j is stored as %d and read back", (key, value, stored) => {
+    expect(encodeValue(spec(key), value)).toBe(stored);
+    expect(decodeValue(spec(key), stored)).toBe(value);
+  });
+
+  it.each([
+    ["air.temperature", "warm"],
+    ["air.temperature", Number.NaN],
+    ["alarm.lidOpen", 2],
+    ["station.status", "bankrupt"],
+    ["device.firmware", "1.2"],
+    ["device.firmware", "300.0.0"],
+  ] as const)("%s = %j does not fit and is refused", (key, value) => {
+    expect(encodeValue(spec(key), value)).toBeNull();
+  });
+
+  it("every enum key has one label order across profiles and layout versions (later lists only append)", () => {
+    const quantityKeys = new Set(QUANTITIES.map((q) => q.key as string));
+    const enums = [...declaredLabels()].filter(([key]) => quantityKeys.has(key));
+    expect(enums.map(([key]) => key)).toContain("station.status");
+    for (const [key, lists] of enums) {
+      const longest = lists.reduce((a, b) => (b.length > a.length ? b : a));
+      for (const list of lists) expect(longest.slice(0, list.length), key).toEqual(list);
+      expect(spec(key).labels).toEqual(longest);
+    }
+  });
+});
