@@ -10,12 +10,12 @@ import { PROFILES } from "../../codecs/profiles/index.ts";
 import type { Codec } from "../../codecs/src/codec.ts";
 import { CodecError, type ConfigCommand, type DecodeResult, type EncodeInput, type ProfileId } from "../../codecs/src/data.ts";
 import { ERROR_NAMES } from "../../codecs/src/messages.ts";
-import { messageInput, messageSpecs, sampleOf } from "./arbitraries.ts";
+import { messageInput, messageSpecs, sampleOf, samplesOf } from "./arbitraries.ts";
 import { wasm2jsCodec, wasmCodec } from "./paths.ts";
 import { CONFIG_PORT, fromHex, vectorsOf } from "./vectors.ts";
 
-/** Payloads per profile; the floor is 100 000. */
-const PAYLOADS = 120_000;
+/** Payloads per profile; the floor is 100 000. CIGALE_FUZZ_PAYLOADS runs deeper, CIGALE_FUZZ_SEED elsewhere. */
+const PAYLOADS = Math.max(120_000, Number(process.env["CIGALE_FUZZ_PAYLOADS"] ?? 0));
 /** Every how many payloads the wasm2js translation is compared with codecs.wasm. */
 const DIFFERENTIAL_EVERY = 3;
 const SEED = Number(process.env["CIGALE_FUZZ_SEED"] ?? 0x5eed_c16a);
@@ -41,7 +41,7 @@ function prng(seed: number): () => number {
   };
 }
 
-/** Valid frames of a profile: its golden vectors plus encodings of readings drawn from its definition. */
+/** Valid frames of a profile: its golden vectors plus encodings of messages (multi-sample ones too) drawn from its definition. */
 function corpusOf(profile: ProfileId): Frame[] {
   const set = vectorsOf(profile);
   const frames: Frame[] = [
@@ -49,8 +49,12 @@ function corpusOf(profile: ProfileId): Frame[] {
     ...set.downlinks.map((v) => ({ bytes: fromHex(v.hex), fPort: CONFIG_PORT, downlink: true })),
   ];
   for (const spec of messageSpecs().filter((s) => s.profile.id === profile)) {
-    for (const sample of fc.sample(sampleOf(spec), { seed: SEED, numRuns: 12 })) {
-      const input = messageInput(spec, [sample], 0, true);
+    const messages = fc.sample(sampleOf(spec), { seed: SEED, numRuns: 12 }).map((sample) => messageInput(spec, [sample], 0, true));
+    if (spec.kind === "measurement") {
+      const series = fc.integer({ min: 2, max: 12 }).chain((k) => samplesOf(spec, k));
+      for (const samples of fc.sample(series, { seed: SEED, numRuns: 12 })) messages.push(messageInput(spec, samples, 600, true));
+    }
+    for (const input of messages) {
       const frame = spec.kind === "command" ? wasmCodec.encodeDownlink(profile, input as unknown as ConfigCommand) : wasmCodec.encodeUplink(profile, input as EncodeInput);
       frames.push({ bytes: frame.bytes, fPort: frame.fPort, downlink: spec.kind === "command" });
     }
