@@ -46,8 +46,9 @@ export function vendorTs013(machine: VendorMachine, code: number, normalize: Nor
       try {
         const hardwareVersion = input?.version?.hardwareVersion;
         const measurements = normalize(input?.data, typeof hardwareVersion === "string" ? { hardwareVersion } : {});
-        const data = measurements.map((m) => ttnOnly(m, ttnKeys)).filter((m) => Object.keys(m).some((k) => k !== "time"));
-        return { data, errors: [], warnings: [] };
+        const warnings: string[] = [];
+        const data = measurements.map((m) => ttnOnly(m, ttnKeys, warnings)).filter((m) => Object.keys(m).some((k) => k !== "time"));
+        return { data, errors: [], warnings };
       } catch (e) {
         return { errors: [e instanceof Error ? e.message : String(e)], warnings: [] };
       }
@@ -55,8 +56,23 @@ export function vendorTs013(machine: VendorMachine, code: number, normalize: Nor
   };
 }
 
-/** Keeps `time` and the leaves whose dotted key The Things Network's schema defines. */
-export function ttnOnly(m: VendorMeasurement, ttnKeys: ReadonlySet<string>): VendorMeasurement {
+/**
+ * Bounds of TTN's normalized payload schema (lib/payload.json @311659e1): The Things Stack rejects
+ * a measurement with a value outside them, so such values are left out, with a warning.
+ */
+const TTN_BOUNDS: Readonly<Record<string, readonly [min: number, max: number, maxExclusive?: boolean]>> = {
+  battery: [0, Infinity],
+  "air.temperature": [-273.15, Infinity],
+  "air.relativeHumidity": [0, 100],
+  "air.pressure": [900, 1100],
+  "air.co2": [0, 1e6],
+  "air.lightIntensity": [0, Infinity],
+  "wind.speed": [0, Infinity],
+  "wind.direction": [0, 360, true],
+};
+
+/** Keeps `time` and the leaves whose dotted key The Things Network's schema defines (within its bounds). */
+export function ttnOnly(m: VendorMeasurement, ttnKeys: ReadonlySet<string>, warnings: string[] = []): VendorMeasurement {
   const out: VendorMeasurement = {};
   if (typeof m.time === "string") out.time = m.time;
   const visit = (node: Record<string, unknown>, prefix: string, target: Record<string, unknown>) => {
@@ -69,7 +85,12 @@ export function ttnOnly(m: VendorMeasurement, ttnKeys: ReadonlySet<string>): Ven
         visit(v as Record<string, unknown>, key, child);
         if (Object.keys(child).length > 0) target[k] = child;
       } else if (ttnKeys.has(key)) {
-        target[k] = v;
+        const bounds = TTN_BOUNDS[key];
+        if (bounds && typeof v === "number" && (v < bounds[0] || v > bounds[1] || (bounds[2] === true && v === bounds[1]))) {
+          warnings.push(`${key} ${v} is outside The Things Network's range ${bounds[0]}…${bounds[1]}: left out of the normalized payload`);
+        } else {
+          target[k] = v;
+        }
       }
     }
   };

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { listVendorCodecs, VENDOR_CODECS } from "../../../codecs/src/vendors/catalog.ts";
 import { vendorReadings } from "../../../codecs/src/vendors/codec.ts";
-import { decodeVendorDownlink, decodeVendorUplink, encodeVendorDownlink } from "../../../codecs/src/vendors/node.ts";
+import { decodeVendorDownlink, decodeVendorUplink, encodeVendorDownlink, vendorCodecs } from "../../../codecs/src/vendors/node.ts";
 import { put } from "../../../codecs/src/vendors/normalize.ts";
 import { QUANTITIES } from "../../../codecs/profiles/quantities.ts";
 import { differences, flatMeasurements, hexOf } from "./harness.ts";
@@ -424,6 +424,20 @@ describe("runtime contract", () => {
     expect(m).toEqual({ battery: 3.6 });
     const r = decodeVendorUplink("elsys/ers-codec", 1, [0x01, 0x00, 0xe2, 0x07, 0x0e, 0x10, 0x05, 0x00]);
     for (const key of Object.keys(flatMeasurements(r.normalized))) expect(declared.has(key), key).toBe(true);
+  });
+
+  it("TS013 normalizeUplink keeps TTN's keys within TTN's bounds, and says what it left out", () => {
+    const ttnKeys = new Set<string>(QUANTITIES.filter((q) => q.origin === "ttn").map((q) => q.key));
+    const api = vendorCodecs.ts013("elsys/elt-2-codec", ttnKeys);
+    // ELT-2 example: pressure 100729.105 hPa is outside 900…1100; battery.level and distance are Cigale keys.
+    const data = { temperature: 22.6, humidity: 41, pressure: 100729.105, vdd: 3600 };
+    expect(api.normalizeUplink({ data })).toEqual({
+      data: [{ air: { temperature: 22.6, relativeHumidity: 41 }, battery: 3.6 }],
+      errors: [],
+      warnings: ["air.pressure 100729.105 is outside The Things Network's range 900…1100: left out of the normalized payload"],
+    });
+    expect(vendorCodecs.ts013("milesight-iot/vs121-codec", ttnKeys).normalizeUplink({ data: { people_counter_all: 2 } })).toEqual({ data: [], errors: [], warnings: [] });
+    expect(vendorCodecs.ts013("example/windsensor-codec", ttnKeys).normalizeUplink({ data: "garbage" })).toEqual({ data: [], errors: [], warnings: [] });
   });
 
   it("vendorReadings gives the Worker one row per quantity, timed", () => {
