@@ -9,6 +9,7 @@
 //   <!-- commands -->, <!-- error-codes -->, <!-- eu868 -->, <!-- fit <profile> "<vector>" -->  reference tables
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { buildCatalog } from "../../codecs/profiles/catalog.ts";
 import { COMMANDS, PROFILES } from "../../codecs/profiles/index.ts";
 import { latest, type Profile } from "../../codecs/profiles/schema.ts";
 import { CodecError, type ConfigCommand, type EncodeInput, type ProfileId } from "../../codecs/src/data.ts";
@@ -159,6 +160,12 @@ describe("docs/codec-format.md reference tables", () => {
     if (!found) throw new Error(`no <!-- ${tag} --> table in the doc`);
     return found;
   };
+
+  it("numbers env's threshold quantities as the catalog does", () => {
+    const targets = buildCatalog().refTargets.get(1) ?? [];
+    const text = readFileSync(DOC, "utf8").replace(/\s+/g, " ");
+    expect(text).toContain(`(for \`env\`: ${targets.map((f, i) => `${f.key} ${i}`).join(", ")} —`);
+  });
 
   it("lists the config commands with their codes, in order", () => {
     const rows = table("commands").table.slice(1);
