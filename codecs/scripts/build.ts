@@ -41,5 +41,5 @@ for (const p of PROFILES) {
 
 // Commercial-sensor decoders (codecs/vendors/): vendors.wasm, one module per family, one script per codec.
 const vendors = await buildVendors();
-console.log(`vendors.wasm: ${vendors.wasm} bytes`);
+console.log(`vendors.wasm: ${vendors.wasm} bytes${vendors.cached ? " (sources unchanged: kept)" : ""}`);
 for (const [id, size] of Object.entries(vendors.scripts)) console.log(`chirpstack/vendors/${id}.js: ${size} bytes (limit ${CHIRPSTACK_SCRIPT_LIMIT})`);

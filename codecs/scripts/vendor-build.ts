@@ -9,7 +9,8 @@
 import { execFile } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { promisify } from "node:util";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -117,12 +118,44 @@ export function vendorScriptPath(codecId: string): string {
   return here(`build/chirpstack/vendors/${codecId}.js`);
 }
 
-/** Everything: engines, then one script per codec. Returns the sizes for the build log. */
-export async function buildVendors(): Promise<{ wasm: number; families: Record<string, number>; scripts: Record<string, number> }> {
+/**
+ * Everything: engines, then one script per codec. Returns the sizes for the build log. Skipped
+ * when nothing it reads changed since the last build (a hash of the inputs is kept beside the
+ * outputs); CIGALE_REBUILD=1 forces it.
+ */
+export async function buildVendors(): Promise<{ wasm: number; families: Record<string, number>; scripts: Record<string, number>; cached: boolean }> {
+  const stampFile = here("build/vendors/inputs.sha256");
+  const outputs = [here("build/vendors.wasm"), ...Object.keys(VENDOR_FAMILIES).map((f) => here(`build/vendors/${f}.wasm2js.js`)), ...VENDOR_CODECS.map((c) => vendorScriptPath(c.id))];
+  const stamp = inputsHash();
+  const sizeOf = (f: string) => statSync(f).size;
+  if (!process.env["CIGALE_REBUILD"] && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp && outputs.every((f) => existsSync(f))) {
+    const families = Object.fromEntries(Object.keys(VENDOR_FAMILIES).map((f) => [f, sizeOf(here(`build/vendors/${f}.wasm`))]));
+    const scripts = Object.fromEntries(VENDOR_CODECS.map((c) => [c.id, sizeOf(vendorScriptPath(c.id))]));
+    return { wasm: sizeOf(here("build/vendors.wasm")), families, scripts, cached: true };
+  }
   const engines = await buildVendorEngines();
   const scripts: Record<string, number> = {};
   for (const c of VENDOR_CODECS) scripts[c.id] = await buildVendorChirpstackScript(c.id, vendorScriptPath(c.id));
-  return { ...engines, scripts };
+  writeFileSync(stampFile, stamp);
+  return { ...engines, scripts, cached: false };
+}
+
+/** Hash of every file the vendor build reads: decoder sources, runtime, build scripts, tool versions. */
+function inputsHash(): string {
+  const hash = createHash("sha256");
+  const files = [
+    ...readdirSync(here("vendors")).map((f) => `vendors/${f}`),
+    ...readdirSync(here("src/vendors")).map((f) => `src/vendors/${f}`),
+    "scripts/vendor-build.ts",
+    "scripts/chirpstack-script.ts",
+    "profiles/quantities.ts",
+    "../package-lock.json",
+  ].sort();
+  for (const f of files) {
+    hash.update(f);
+    hash.update(readFileSync(here(f)));
+  }
+  return hash.digest("hex");
 }
 
 
