@@ -144,8 +144,8 @@ export async function buildVendors(): Promise<{ wasm: number; families: Record<s
 function inputsHash(): string {
   const hash = createHash("sha256");
   const files = [
-    ...readdirSync(here("vendors")).map((f) => `vendors/${f}`),
-    ...readdirSync(here("src/vendors")).map((f) => `src/vendors/${f}`),
+    ...readdirSync(here("vendors")).filter((f) => f.endsWith(".ts")).map((f) => `vendors/${f}`),
+    ...readdirSync(here("src/vendors")).filter((f) => f.endsWith(".ts")).map((f) => `src/vendors/${f}`),
     "scripts/vendor-build.ts",
     "scripts/chirpstack-script.ts",
     "profiles/quantities.ts",
