@@ -29,7 +29,10 @@ export interface Frame {
   fPort: number;
 }
 
-const MEASUREMENT_META = new Set(["message", "profile", "version", "interval", "samples", "offset", "time"]);
+/** Keys of a measurement sample besides its quantities: what decoding adds to each sample. */
+const SAMPLE_META = new Set(["offset", "time"]);
+/** Keys of a tagged measurement message (its samples are checked one by one). */
+const MEASUREMENT_KEYS = new Set(["message", "profile", "version", "interval", "samples"]);
 const MESSAGE_META = new Set(["message", "profile", "version", "command", "time"]);
 
 /**
@@ -136,7 +139,7 @@ export class Codec {
     const rp = this.requireProfile(profileId);
     const layout = this.requireLatest(rp, P.KIND_MEASUREMENT, "measurement");
     const count = Math.min(samples.length, P.MAX_SAMPLES);
-    for (let s = 0; s < count; s++) this.writeSample(rp, layout, samples[s] as Json, s, MEASUREMENT_META);
+    for (let s = 0; s < count; s++) this.writeSample(rp, layout, samples[s] as Json, s, SAMPLE_META);
     const fit = this.engine.fitSamples(rp.profile.code, count, interval, maxBytes);
     if (fit < 0) throw new CodecError(this.issue(-fit, rp, P.PORT_MEASUREMENT, layout));
     return fit;
@@ -177,6 +180,10 @@ export class Codec {
 
   private encodeMeasurement(rp: RuntimeProfile, input: Json): Frame {
     const tagged = input["message"] === "measurement";
+    const unknown = tagged ? Object.keys(input).find((k) => !MEASUREMENT_KEYS.has(k)) : undefined;
+    if (unknown !== undefined) {
+      throw new CodecError({ code: "UNKNOWN_FIELD", field: unknown, message: `unknown key ${unknown} in a measurement message; known: ${[...MEASUREMENT_KEYS].join(", ")}` });
+    }
     const samples = tagged ? input["samples"] : [input];
     if (!Array.isArray(samples) || samples.length === 0) {
       throw new CodecError({ code: "INVALID_INPUT", message: "a measurement message needs a non-empty `samples` array" });
@@ -203,7 +210,7 @@ export class Codec {
     if (!Number.isInteger(interval) || interval < 0 || interval > 0xffff) {
       throw new CodecError({ code: "BAD_INTERVAL", field: "interval", message: describeError(P.ERR_BAD_INTERVAL, { profile: rp.profile.id, detail: interval }) });
     }
-    samples.forEach((sample, s) => this.writeSample(rp, layout, sample as Json, s, MEASUREMENT_META));
+    samples.forEach((sample, s) => this.writeSample(rp, layout, sample as Json, s, SAMPLE_META));
     return this.finishEncode(rp, layout, P.KIND_MEASUREMENT, version ?? 0, samples.length, interval, 0, P.PORT_MEASUREMENT);
   }
 

@@ -213,7 +213,7 @@ describe("input of the wrong shape", () => {
     });
   }
 
-  it("measurement meta: version and interval must be whole numbers; an interval outside 1…65535 s is refused", () => {
+  it("measurement meta: version and interval must be whole numbers, an interval outside 1…65535 s is refused, other keys are unknown", () => {
     const spec = SPECS.find((s) => s.kind === "measurement" && s.latest) as MessageSpec;
     const sample = fc.sample(sampleOf(spec), { seed: SEED, numRuns: 1 })[0] as Sample;
     const base = messageInput(spec, [sample, sample], 60, true);
@@ -227,6 +227,12 @@ describe("input of the wrong shape", () => {
     expect(refuse({ interval: 65536 })).toMatchObject({ code: "BAD_INTERVAL" });
     expect(refuse({ interval: 0 })).toMatchObject({ code: "BAD_INTERVAL" });
     expect(refuse({ interval: undefined })).toMatchObject({ code: "BAD_INTERVAL" });
+    expect(refuse({ intervall: 60 })).toMatchObject({ code: "UNKNOWN_FIELD", field: "intervall" });
+    // a plain reading is one sample: message-level keys in it are mistakes, not silently dropped
+    const reading = messageInput(spec, [sample], 0, false);
+    for (const key of ["samples", "interval", "version"]) {
+      expect(thrown(() => encode(wasmCodec, spec, { ...reading, [key]: key === "samples" ? [reading] : 1 }))).toMatchObject({ code: "UNKNOWN_FIELD", field: key });
+    }
   });
 });
 
