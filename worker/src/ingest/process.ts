@@ -97,7 +97,8 @@ async function processUplink(db: D1Database, ev: UplinkEvent, scope: Scope, mode
     ...head,
     result: "stored",
     readings: decoded.rows.length,
-    decode: { status: decoded.status, note: decoded.note, issue: decoded.issue },
+    // The note repeats the issue when decoding failed; the answer gives each once.
+    decode: { status: decoded.status, note: decoded.issue ? null : decoded.note, issue: decoded.issue },
   };
 }
 
