@@ -1,5 +1,6 @@
 /** Loads the compiled codec lazily, so `--help`, `list` and `describe` work before `npm run build`. */
 import type { Codec } from "../src/codec.ts";
+import type { VendorCodecs } from "../src/vendors/codec.ts";
 import { ToolError } from "./errors.ts";
 
 let loaded: Promise<Codec> | undefined;
@@ -12,4 +13,17 @@ export function loadCodec(): Promise<Codec> {
     },
   );
   return loaded;
+}
+
+let vendorsLoaded: Promise<VendorCodecs> | undefined;
+
+/** The commercial-sensor decoders (build/vendors.wasm), loaded on first use. */
+export function loadVendorCodecs(): Promise<VendorCodecs> {
+  vendorsLoaded ??= import("../src/vendors/node.ts").then(
+    (m) => m.vendorCodecs,
+    (e: unknown) => {
+      throw new ToolError(`cannot load the vendor decoders: ${(e as Error).message}`);
+    },
+  );
+  return vendorsLoaded;
 }

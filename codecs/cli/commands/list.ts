@@ -1,5 +1,6 @@
 import { PROFILES } from "../../profiles/index.ts";
 import { describeProfile } from "../../src/describe.ts";
+import { listVendorCodecs } from "../../src/vendors/catalog.ts";
 import type { Command } from "../command.ts";
 import { EXIT } from "../errors.ts";
 import { choiceOption } from "../inputs.ts";
@@ -15,13 +16,13 @@ interface Section {
 
 export const list: Command = {
   name: "list",
-  summary: "List the sensor profiles",
+  summary: "List the sensor profiles and the commercial-sensor codecs",
   usage: ["list [--format table|json]"],
   options: { format: { type: "string", short: "f", value: "<fmt>", help: "table (default) or json" } },
   examples: ["list"],
   async run(values, io) {
     const format = choiceOption(values, "format", ["table", "json"], "table");
-    const sections = [profileSection()];
+    const sections = [profileSection(), codecSection()];
     if (format === "json") {
       io.out(`${JSON.stringify(Object.fromEntries(sections.map((s) => [s.title.toLowerCase(), s.json])), null, 2)}\n`);
     } else {
@@ -41,5 +42,15 @@ function profileSection(): Section {
     headers: ["Profile", "Code", "Title", "Format", "Fields", "Bytes"],
     rows: profiles.map((p) => [p.id, String(p.code), p.title, `v${p.version}`, String(p.fields), String(p.bytesPerSample)]),
     json: profiles,
+  };
+}
+
+function codecSection(): Section {
+  const codecs = listVendorCodecs();
+  return {
+    title: "Codecs",
+    headers: ["Codec", "Vendor", "Devices", "Category", "Downlink"],
+    rows: codecs.map((c) => [c.id, c.vendor, c.devices.join(", "), c.category, c.downlinkPort !== undefined ? `fPort ${c.downlinkPort}` : ""]),
+    json: codecs,
   };
 }

@@ -35,6 +35,8 @@ export interface VendorCodecInfo {
   readonly decoderFile: string;
   /** Downlink encoding and decoding is available. */
   readonly downlink: boolean;
+  /** The fPort its downlinks go on. */
+  readonly downlinkPort?: number;
 }
 
 function codec(
@@ -45,9 +47,9 @@ function codec(
   devices: readonly string[],
   category: string,
   decoderFile: string,
-  downlink = false,
+  downlinkPort?: number,
 ): VendorCodecInfo {
-  return { id, code, family, vendor, devices, category, decoderFile, downlink };
+  return { id, code, family, vendor, devices, category, decoderFile, downlink: downlinkPort !== undefined, ...(downlinkPort !== undefined ? { downlinkPort } : {}) };
 }
 
 export const VENDOR_CODECS: readonly VendorCodecInfo[] = [
@@ -67,19 +69,19 @@ export const VENDOR_CODECS: readonly VendorCodecInfo[] = [
   codec("milesight-iot/ws202-codec", P.MILESIGHT_WS202, "milesight", "Milesight", ["WS202"], "occupancy (PIR), light", "vendor/milesight-iot/ws202.js"),
   codec("milesight-iot/vs133-codec", P.MILESIGHT_VS133, "milesight", "Milesight", ["VS133"], "people counting (line crossing)", "vendor/milesight-iot/vs133.js"),
   codec("milesight-iot/vs121-codec", P.MILESIGHT_VS121, "milesight", "Milesight", ["VS121"], "people counting (occupancy by region)", "vendor/milesight-iot/vs121.js"),
-  codec("decentlab/dl-pm-codec", P.DECENTLAB_DL_PM, "decentlab", "Decentlab", ["DL-PM"], "air quality (PM), temperature, humidity, pressure", "vendor/decentlab/dl-pm.js", true),
-  codec("decentlab/dl-lp8p-codec", P.DECENTLAB_DL_LP8P, "decentlab", "Decentlab", ["DL-LP8P"], "air quality (CO2), temperature, humidity, pressure", "vendor/decentlab/dl-lp8p.js", true),
-  codec("decentlab/dl-mbx-codec", P.DECENTLAB_DL_MBX, "decentlab", "Decentlab", ["DL-MBX"], "fill level (ultrasonic distance)", "vendor/decentlab/dl-mbx.js", true),
-  codec("netvox/ra0715-codec", P.NETVOX_RA0715, "netvox", "Netvox", ["RA0715", "R72615", "RA0715Y"], "air quality (PM, gases, CO2, noise), weather", "vendor/netvox/payload/ra0715_r72615_ra0715y_r72615a.js", true),
-  codec("netvox/r718ab-codec", P.NETVOX_R718AB, "netvox", "Netvox", ["R718AB"], "temperature, humidity", "vendor/netvox/payload/r711_r718a_r718ab_r720a.js", true),
-  codec("netvox/r311w-codec", P.NETVOX_R311W, "netvox", "Netvox", ["R311W"], "water leak", "vendor/netvox/payload/r311w.js", true),
+  codec("decentlab/dl-pm-codec", P.DECENTLAB_DL_PM, "decentlab", "Decentlab", ["DL-PM"], "air quality (PM), temperature, humidity, pressure", "vendor/decentlab/dl-pm.js", 1),
+  codec("decentlab/dl-lp8p-codec", P.DECENTLAB_DL_LP8P, "decentlab", "Decentlab", ["DL-LP8P"], "air quality (CO2), temperature, humidity, pressure", "vendor/decentlab/dl-lp8p.js", 1),
+  codec("decentlab/dl-mbx-codec", P.DECENTLAB_DL_MBX, "decentlab", "Decentlab", ["DL-MBX"], "fill level (ultrasonic distance)", "vendor/decentlab/dl-mbx.js", 1),
+  codec("netvox/ra0715-codec", P.NETVOX_RA0715, "netvox", "Netvox", ["RA0715", "R72615", "RA0715Y"], "air quality (PM, gases, CO2, noise), weather", "vendor/netvox/payload/ra0715_r72615_ra0715y_r72615a.js", 7),
+  codec("netvox/r718ab-codec", P.NETVOX_R718AB, "netvox", "Netvox", ["R718AB"], "temperature, humidity", "vendor/netvox/payload/r711_r718a_r718ab_r720a.js", 7),
+  codec("netvox/r311w-codec", P.NETVOX_R311W, "netvox", "Netvox", ["R311W"], "water leak", "vendor/netvox/payload/r311w.js", 7),
   codec("bosch/tps110-0292-codec", P.BOSCH_TPS110, "bosch", "Bosch", ["TPS110 Parking Lot Sensor"], "parking", "vendor/bosch/tpl110-0292.js"),
   codec("imbuildings/imbuildings-codec", P.IMBUILDINGS_PEOPLE_COUNTER, "imbuildings", "IMBuildings", ["People Counter"], "people counting (bidirectional)", "vendor/imbuildings/imbuildings.js"),
   codec("adeunis/pulse-codec", P.ADEUNIS_PULSE, "adeunis", "Adeunis", ["Pulse 4"], "metering (pulse counter, history)", "vendor/adeunis/pulse_lib.js"),
   codec("sensative/strips-codec", P.SENSATIVE_STRIPS, "sensative", "Sensative", ["Strips"], "temperature, humidity, light, door, presence, flood", "vendor/sensative/strips.js"),
   codec("dragino/lht65-codec", P.DRAGINO_LHT65, "dragino", "Dragino", ["LHT65"], "temperature, humidity", "vendor/dragino/lht65.js"),
   codec("dragino/laq4-codec", P.DRAGINO_LAQ4, "dragino", "Dragino", ["LAQ4"], "air quality (CO2, TVOC), temperature, humidity", "vendor/dragino/laq4.js"),
-  codec("example/windsensor-codec", P.EXAMPLE_WINDSENSOR, "example", "The Things Network (reference example)", ["Wind Sensor"], "wind", "vendor/example/windsensor.js", true),
+  codec("example/windsensor-codec", P.EXAMPLE_WINDSENSOR, "example", "The Things Network (reference example)", ["Wind Sensor"], "wind", "vendor/example/windsensor.js", 2),
 ];
 
 const byId: ReadonlyMap<string, VendorCodecInfo> = new Map(VENDOR_CODECS.map((c) => [c.id, c]));
@@ -90,6 +92,6 @@ export function vendorCodec(id: string): VendorCodecInfo | undefined {
 }
 
 /** Every commercial codec, for listings (CLI `list`, the registry's device form). */
-export function listVendorCodecs(): Array<Pick<VendorCodecInfo, "id" | "vendor" | "devices" | "category" | "downlink">> {
-  return VENDOR_CODECS.map(({ id, vendor, devices, category, downlink }) => ({ id, vendor, devices: [...devices], category, downlink }));
+export function listVendorCodecs(): Array<Pick<VendorCodecInfo, "id" | "vendor" | "devices" | "category" | "downlink" | "downlinkPort">> {
+  return VENDOR_CODECS.map(({ id, vendor, devices, category, downlink, downlinkPort }) => ({ id, vendor, devices: [...devices], category, downlink, ...(downlinkPort !== undefined ? { downlinkPort } : {}) }));
 }
