@@ -14,11 +14,14 @@
  *
  * @example
  * ```ts
- * // test/codecs/my-decoder.test.ts
+ * // test/codecs/baseline.test.ts
+ * import { BaselineDecoder } from "../../bench/codecs/baseline-decoder.ts";
  * import { describeConformance } from "./conformance.ts";
- * import { decode } from "../../bench/codecs/baseline.ts";
  *
- * describeConformance("hand-written baseline", (profile, fPort, bytes) => decode(profile, fPort, bytes));
+ * const baseline = new BaselineDecoder();
+ * describeConformance("bench baseline decoder", (profile, fPort, bytes) => baseline.decodeUplink(profile, fPort, bytes), {
+ *   decodeDownlink: (profile, fPort, bytes) => baseline.decodeDownlink(profile, fPort, bytes),
+ * });
  * ```
  */
 import { describe, expect, it } from "vitest";
