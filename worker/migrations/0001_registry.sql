@@ -19,7 +19,7 @@ CREATE TABLE communes (
 CREATE INDEX communes_by_territory ON communes (territory_id);
 
 CREATE TABLE devices (
-  id INTEGER PRIMARY KEY,               -- compact id used by uplinks and readings
+  id INTEGER PRIMARY KEY AUTOINCREMENT, -- compact id used by uplinks and readings; never reused after a purge
   dev_eui TEXT NOT NULL UNIQUE,         -- 16 lowercase hex digits
   name TEXT NOT NULL,
   commune TEXT NOT NULL REFERENCES communes (insee),

@@ -2,7 +2,6 @@ import { type AdminKey, findActiveAdminKeyByHash } from "../store/admin-keys.ts"
 import { findActiveIngestTokenByHash } from "../store/ingest-tokens.ts";
 import { isStorageUnavailable } from "../store/errors.ts";
 import type { Scope } from "../ingest/scope.ts";
-import { bytesToHex } from "../store/db.ts";
 import { AuthError } from "./errors.ts";
 import { isDevCredential, sameHash, sha256 } from "./secrets.ts";
 
@@ -20,27 +19,26 @@ interface Cached<T> {
   at: number;
 }
 
+// Keyed by the presented secret itself: a hit costs no hashing and no database read.
 const ingestCache = new Map<string, Cached<Scope>>();
 const adminCache = new Map<string, Cached<AdminKey>>();
+const MAX_CACHED = 1000;
 
 export function forgetCredentials(): void {
   ingestCache.clear();
   adminCache.clear();
 }
 
-async function cachedLookup<T>(
-  cache: Map<string, Cached<T>>,
-  hash: Uint8Array,
-  lookup: () => Promise<T | null>,
-  now: number,
-): Promise<T | null> {
-  const key = bytesToHex(hash);
-  const hit = cache.get(key);
+async function cachedLookup<T>(cache: Map<string, Cached<T>>, secret: string, lookup: () => Promise<T | null>, now: number): Promise<T | null> {
+  const hit = cache.get(secret);
   if (hit && now - hit.at < FRESH_MS) return hit.value;
   try {
     const value = await lookup();
-    if (value === null) cache.delete(key);
-    else cache.set(key, { value, at: now });
+    if (value === null) cache.delete(secret);
+    else {
+      if (cache.size >= MAX_CACHED) cache.clear();
+      cache.set(secret, { value, at: now });
+    }
     return value;
   } catch (error) {
     if (hit && now - hit.at < STALE_MS && isStorageUnavailable(error)) return hit.value;
@@ -48,8 +46,8 @@ async function cachedLookup<T>(
   }
 }
 
-function refuseDevCredential(hash: Uint8Array, env: Env, what: string): void {
-  if (isDevCredential(hash) && env.CIGALE_ENV !== "development") {
+function refuseDevCredential(secret: string, env: Env, what: string): void {
+  if (isDevCredential(secret) && env.CIGALE_ENV !== "development") {
     throw new AuthError(
       "unauthenticated",
       "DEV_CREDENTIAL_REFUSED",
@@ -60,12 +58,12 @@ function refuseDevCredential(hash: Uint8Array, env: Env, what: string): void {
 
 /** The scope of an ingest token, or a 401/403 that says what is wrong with it. */
 export async function verifyIngestToken(env: Env, token: string, now: number): Promise<Scope> {
-  const hash = await sha256(token);
-  refuseDevCredential(hash, env, "ingest token");
+  refuseDevCredential(token, env, "ingest token");
   const scope = await cachedLookup(
     ingestCache,
-    hash,
+    token,
     async () => {
+      const hash = await sha256(token);
       const found = await findActiveIngestTokenByHash(env.DB, hash);
       if (!found || !sameHash(found.hash, hash)) return null;
       return { tokenId: found.id, territory: found.territory, commune: found.commune };
@@ -73,28 +71,28 @@ export async function verifyIngestToken(env: Env, token: string, now: number): P
     now,
   );
   if (scope) return scope;
-  if (await findActiveAdminKeyByHash(env.DB, hash)) {
+  if (await findActiveAdminKeyByHash(env.DB, await sha256(token))) {
     throw new AuthError("forbidden", "WRONG_CREDENTIAL_KIND", "this is an admin key: network servers post with an ingest token (POST /v1/admin/ingest-tokens)");
   }
   throw new AuthError("unauthenticated", "INVALID_CREDENTIALS", "unknown or revoked ingest token: create one with POST /v1/admin/ingest-tokens");
 }
 
 export async function verifyAdminKey(env: Env, key: string, now: number): Promise<AdminKey> {
-  const hash = await sha256(key);
-  refuseDevCredential(hash, env, "admin key");
+  refuseDevCredential(key, env, "admin key");
   const admin = await cachedLookup(
     adminCache,
-    hash,
+    key,
     async () => {
+      const hash = await sha256(key);
       const found = await findActiveAdminKeyByHash(env.DB, hash);
       if (!found || !sameHash(found.hash, hash)) return null;
-      const { hash: _stored, ...key } = found;
-      return key;
+      const { hash: _stored, ...record } = found;
+      return record;
     },
     now,
   );
   if (admin) return admin;
-  if (await findActiveIngestTokenByHash(env.DB, hash)) {
+  if (await findActiveIngestTokenByHash(env.DB, await sha256(key))) {
     throw new AuthError("forbidden", "WRONG_CREDENTIAL_KIND", "this is an ingest token: the admin API needs an admin key");
   }
   throw new AuthError("unauthenticated", "INVALID_CREDENTIALS", "unknown or revoked admin key");

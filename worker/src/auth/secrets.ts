@@ -1,5 +1,3 @@
-import { bytesToHex } from "../store/db.ts";
-
 /**
  * Secrets: 32 random bytes, base64url, behind a prefix that says what they are. Only their SHA-256
  * is stored: with 256 bits of entropy a fast hash is enough (no password stretching needed), and
@@ -27,15 +25,11 @@ export function sameHash(a: ArrayBuffer | Uint8Array, b: ArrayBuffer | Uint8Arra
 }
 
 /**
- * SHA-256 of the documented local credentials (`.dev.vars`: dev-admin-key, dev-ingest-token).
- * Anyone can read them in the README, so they only open a Worker whose CIGALE_ENV is
- * "development", even if they ever reached a production database.
+ * The documented local credentials (`.dev.vars`, README). Anyone can read them, so they only
+ * open a Worker whose CIGALE_ENV is "development", even if they ever reached a production database.
  */
-const DEV_CREDENTIAL_HASHES = new Set([
-  "df76ff796f70d2c9cb055ea6280553caa27eda26b70e01082c160de75a05a4a9", // dev-admin-key
-  "250137701da9b842b4ebb0ac1646d2fa798ddc50df0e54c2a29ae9cc249cadff", // dev-ingest-token
-]);
+const DEV_CREDENTIALS: ReadonlySet<string> = new Set(["dev-admin-key", "dev-ingest-token"]);
 
-export function isDevCredential(hash: Uint8Array): boolean {
-  return DEV_CREDENTIAL_HASHES.has(bytesToHex(hash));
+export function isDevCredential(secret: string): boolean {
+  return DEV_CREDENTIALS.has(secret);
 }

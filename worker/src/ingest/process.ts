@@ -3,10 +3,11 @@ import { prepareInsertDeviceEvent } from "../store/device-events.ts";
 import { prepareJoinState, prepareLocationState, prepareStatusState, prepareUplinkState } from "../store/device-state.ts";
 import { findIngestDevice } from "../store/devices.ts";
 import { prepareInsertQuarantined } from "../store/quarantine.ts";
-import { prepareInsertReadings, type ReadingRow } from "../store/readings.ts";
-import { type DecodeStatus, findUplinkTarget, type IngestDevice, prepareInsertUplink } from "../store/uplinks.ts";
+import { prepareInsertReadings, prepareInsertUplinkReadings, type ReadingRow } from "../store/readings.ts";
+import { type DecodeStatus, findUplinkTarget, type IngestDevice, prepareInsertNewUplink } from "../store/uplinks.ts";
 import { quantityIndex } from "./decode/readings.ts";
 import { decodeUplink } from "./decode/uplink.ts";
+import { cachedDevice, forgetDevice, rememberDevice } from "./device-cache.ts";
 import { base64ToBytes } from "./encoding.ts";
 import { type DeviceEvent, type EventKind, eventKey, globalEventKey, type IngestEvent, type UplinkEvent } from "./event.ts";
 import { inScope, outOfScope, type Scope } from "./scope.ts";
@@ -45,61 +46,91 @@ export async function processEvent(db: D1Database, event: IngestEvent, scope: Sc
   return event.kind === "up" ? processUplink(db, event, scope, mode) : processDeviceEvent(db, event, scope, mode);
 }
 
-/** parse (done) → authorize → keep raw + dedupe → decode → store → update device state. */
+/**
+ * parse (done) → find the device → authorize → decode → keep raw + dedupe + store + update the
+ * device state (one transaction). The usual uplink of a device heard in the last minute costs one
+ * D1 round trip: its registry entry comes from the isolate's cache, and the insert itself checks
+ * both the duplicate rule and that the registry still matches. Anything else (first uplink,
+ * duplicate, registry change) takes a second look at D1 and decides from there.
+ */
 async function processUplink(db: D1Database, ev: UplinkEvent, scope: Scope, mode: Mode): Promise<Outcome> {
   const head = { kind: ev.kind, devEui: ev.devEui, time: ev.time };
   const payload = base64ToBytes(ev.payload);
   const dedupId = ev.dedupId === null ? null : hexToBytes(ev.dedupId);
+  const now = Date.now();
 
-  // Find the device and whether this frame was stored already: one read.
-  const { device, seen } = await findUplinkTarget(db, ev.devEui, { time: ev.time, fCnt: ev.fCnt, payload, dedupId });
-  if (!device) return quarantine(db, ev, scope, unknownDevice(ev.devEui));
+  let device = cachedDevice(ev.devEui, now);
+  // Two passes at most: cached registry entry, then a fresh one.
+  for (let pass = 0; pass < 2; pass++) {
+    if (device === undefined || !inScope(scope, device)) {
+      const target = await findUplinkTarget(db, ev.devEui, { time: ev.time, fCnt: ev.fCnt, payload, dedupId });
+      if (!target.device) {
+        forgetDevice(ev.devEui);
+        return quarantine(db, ev, scope, unknownDevice(ev.devEui));
+      }
+      device = target.device;
+      rememberDevice(ev.devEui, device, now);
+      const refused = authorize(scope, ev, device, mode);
+      if (refused) return quarantine(db, ev, scope, refused);
+      if (target.seen) return { ...head, result: "duplicate" };
+    }
 
-  const refused = authorize(scope, ev, device, mode);
-  if (refused) return quarantine(db, ev, scope, refused);
-  if (seen) return { ...head, result: "duplicate" };
-
-  const decoded = decodeUplink(device, ev.fPort, payload, ev.time, await quantityIndex(db));
-
-  // Raw uplink, readings and device state in one transaction: all stored or none.
-  const statements = [
-    prepareInsertUplink(db, {
-      deviceId: device.id,
-      time: ev.time,
-      fCnt: ev.fCnt,
-      fPort: ev.fPort,
-      payload,
-      dedupId,
-      rssi: ev.rssi,
-      snr: ev.snr,
-      dr: ev.dr,
-      gateways: ev.gateways,
-      source: ev.source,
-      decode: decoded.status,
-      note: decoded.note,
-    }),
-    prepareUplinkState(db, device.id, {
-      time: ev.time,
-      fCnt: ev.fCnt,
-      fPort: ev.fPort,
-      rssi: ev.rssi,
-      snr: ev.snr,
-      dr: ev.dr,
-      battery: decoded.battery,
-      firmware: decoded.firmware,
-    }),
-  ];
-  if (decoded.rows.length > 0) statements.push(prepareInsertReadings(db, device.id, decoded.rows));
-  const [inserted] = await runBatch(db, statements);
-  // A concurrent delivery of the same frame got there first: its readings are the same rows.
-  if (inserted === 0) return { ...head, result: "duplicate" };
-  return {
-    ...head,
-    result: "stored",
-    readings: decoded.rows.length,
-    // The note repeats the issue when decoding failed; the answer gives each once.
-    decode: { status: decoded.status, note: decoded.issue ? null : decoded.note, issue: decoded.issue },
-  };
+    const decoded = decodeUplink(device, ev.fPort, payload, ev.time, await quantityIndex(db));
+    const statements = [
+      prepareInsertNewUplink(
+        db,
+        {
+          deviceId: device.id,
+          time: ev.time,
+          fCnt: ev.fCnt,
+          fPort: ev.fPort,
+          payload,
+          dedupId,
+          rssi: ev.rssi,
+          snr: ev.snr,
+          dr: ev.dr,
+          gateways: ev.gateways,
+          source: ev.source,
+          decode: decoded.status,
+          note: decoded.note,
+        },
+        { ...device, devEui: ev.devEui },
+      ),
+    ];
+    if (decoded.rows.length > 0) statements.push(prepareInsertUplinkReadings(db, device.id, { time: ev.time, fCnt: ev.fCnt, payload }, decoded.rows));
+    statements.push(
+      prepareUplinkState(db, device.id, {
+        time: ev.time,
+        fCnt: ev.fCnt,
+        fPort: ev.fPort,
+        payload,
+        rssi: ev.rssi,
+        snr: ev.snr,
+        dr: ev.dr,
+        battery: decoded.battery,
+        firmware: decoded.firmware,
+      }),
+    );
+    const [inserted] = await runBatch(db, statements);
+    if (inserted === 1) {
+      return {
+        ...head,
+        result: "stored",
+        readings: decoded.rows.length,
+        // The note repeats the issue when decoding failed; the answer gives each once.
+        decode: { status: decoded.status, note: decoded.issue ? null : decoded.note, issue: decoded.issue },
+      };
+    }
+    // Turned away: a duplicate, or the registry changed since the entry was read. Look again.
+    forgetDevice(ev.devEui);
+    device = undefined;
+  }
+  // The registry was read fresh and the frame is not a duplicate, yet the insert was refused:
+  // another payload is stored under this device, time and frame counter. Keep it for a person.
+  return quarantine(db, ev, scope, {
+    code: "CONFLICTING_UPLINK",
+    message: `device ${ev.devEui} already has a different uplink with frame counter ${ev.fCnt} at ${new Date(ev.time).toISOString()}`,
+  });
 }
 
 /** join, status, ack, txack, log, location: one device_events row, plus the state an operator checks. */

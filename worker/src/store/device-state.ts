@@ -1,4 +1,5 @@
 import { d1 } from "./db.ts";
+import { UPLINK_STORED } from "./uplinks.ts";
 
 /**
  * Device state rows. Each kind of event owns a group of columns and only moves it forward in
@@ -9,6 +10,7 @@ export interface UplinkState {
   time: number;
   fCnt: number;
   fPort: number;
+  payload: Uint8Array;
   rssi: number | null;
   snr: number | null;
   dr: number | null;
@@ -17,17 +19,18 @@ export interface UplinkState {
   firmware: string | null;
 }
 
+/** After prepareInsertNewUplink in the same batch: moves the state forward if that uplink row is there. */
 export function prepareUplinkState(db: D1Database, deviceId: number, s: UplinkState): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO device_state (device_id, last_seen_at, f_cnt, f_port, rssi, snr, dr, battery, firmware)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE ${UPLINK_STORED("?2", "?3", "?10")}
        ON CONFLICT (device_id) DO UPDATE SET last_seen_at = excluded.last_seen_at, f_cnt = excluded.f_cnt, f_port = excluded.f_port,
          rssi = excluded.rssi, snr = excluded.snr, dr = excluded.dr,
          battery = coalesce(excluded.battery, battery), firmware = coalesce(excluded.firmware, firmware)
        WHERE excluded.last_seen_at >= coalesce(device_state.last_seen_at, 0)`,
     )
-    .bind(deviceId, s.time, s.fCnt, s.fPort, s.rssi, s.snr, s.dr, s.battery, s.firmware);
+    .bind(deviceId, s.time, s.fCnt, s.fPort, s.rssi, s.snr, s.dr, s.battery, s.firmware, s.payload);
 }
 
 export function prepareJoinState(db: D1Database, deviceId: number, time: number, devAddr: string | null): D1PreparedStatement {

@@ -1,4 +1,5 @@
 import { d1 } from "./db.ts";
+import { UPLINK_STORED } from "./uplinks.ts";
 
 /** One row of the readings table: quantity id, epoch ms, stored value (see ingest/decode/values.ts). */
 export type ReadingRow = readonly [quantityId: number, time: number, value: number];
@@ -16,6 +17,25 @@ export function prepareInsertReadings(db: D1Database, deviceId: number, rows: re
        SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?2) AS j`,
     )
     .bind(deviceId, JSON.stringify(rows));
+}
+
+/**
+ * The readings of an uplink, written in the same batch after prepareInsertNewUplink and only if
+ * that uplink row is there: a delivery the insert turned away adds nothing.
+ */
+export function prepareInsertUplinkReadings(
+  db: D1Database,
+  deviceId: number,
+  uplink: { time: number; fCnt: number; payload: Uint8Array },
+  rows: readonly ReadingRow[],
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO readings (device_id, quantity_id, time, value)
+       SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?2) AS j
+       WHERE ${UPLINK_STORED("?3", "?4", "?5")}`,
+    )
+    .bind(deviceId, JSON.stringify(rows), uplink.time, uplink.fCnt, uplink.payload);
 }
 
 /** Deletes every reading of a device at the given times (all quantities): what a re-decode replaces. */

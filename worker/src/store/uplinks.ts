@@ -69,12 +69,30 @@ export interface UplinkRecord {
   note: string | null;
 }
 
-/** Insert-if-new: changes 0 rows when this (device, time, fCnt) is stored already. */
-export function prepareInsertUplink(db: D1Database, u: UplinkRecord): D1PreparedStatement {
+/** What an uplink was decoded and authorized against: the insert only happens if the registry still says so. */
+export interface RegistryExpectation {
+  devEui: string;
+  commune: string;
+  territory: string;
+  profile: string | null;
+  codec: string | null;
+}
+
+/**
+ * Inserts the uplink if it is new and the device is still registered as `expected`; changes 0
+ * rows otherwise. "New" is the duplicate rule of findUplinkTarget, checked inside the insert, so
+ * concurrent deliveries cannot both pass it. Ingest can therefore decode with a cached registry
+ * entry and still never store under a stale one: a 0 sends it back to read the registry.
+ */
+export function prepareInsertNewUplink(db: D1Database, u: UplinkRecord, expected: RegistryExpectation): D1PreparedStatement {
   return db
     .prepare(
       `INSERT OR IGNORE INTO uplinks (device_id, time, f_cnt, f_port, payload, dedup_id, rssi, snr_cdb, dr, gateways, source, decode, note)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)`,
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
+       WHERE EXISTS (SELECT 1 FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id
+                     WHERE d.id = ?1 AND d.dev_eui = ?20 AND d.commune = ?14 AND t.code = ?15 AND d.profile IS ?16 AND d.codec IS ?17)
+         AND NOT EXISTS (SELECT 1 FROM uplinks w WHERE w.device_id = ?1 AND w.time BETWEEN ?18 AND ?19
+                         AND ((?6 IS NOT NULL AND w.dedup_id = ?6) OR (w.f_cnt = ?3 AND w.payload = ?5)))`,
     )
     .bind(
       u.deviceId,
@@ -90,8 +108,19 @@ export function prepareInsertUplink(db: D1Database, u: UplinkRecord): D1Prepared
       SOURCES[u.source],
       DECODE[u.decode],
       u.note,
+      expected.commune,
+      expected.territory,
+      expected.profile,
+      expected.codec,
+      u.time - DUPLICATE_WINDOW_MS,
+      u.time + DUPLICATE_WINDOW_MS,
+      expected.devEui,
     );
 }
+
+/** The SQL condition "this uplink row is stored" (?1 device, ?T time, ?F fCnt, ?P payload), for statements that follow the insert. */
+export const UPLINK_STORED = (time: string, fCnt: string, payload: string) =>
+  `EXISTS (SELECT 1 FROM uplinks WHERE device_id = ?1 AND time = ${time} AND f_cnt = ${fCnt} AND payload = ${payload})`;
 
 export function prepareUpdateUplinkDecode(db: D1Database, deviceId: number, time: number, fCnt: number, decode: DecodeStatus, note: string | null): D1PreparedStatement {
   return db.prepare("UPDATE uplinks SET decode = ?4, note = ?5 WHERE device_id = ?1 AND time = ?2 AND f_cnt = ?3").bind(deviceId, time, fCnt, DECODE[decode], note);

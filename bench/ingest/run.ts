@@ -1,0 +1,168 @@
+/**
+ * npm run bench:ingest — ingest through the running Worker against SQLite's own speed.
+ *
+ * 1. A fresh local platform (wrangler dev, local D1 under a temporary directory, migrated and
+ *    seeded), a fleet of 160 devices of the eight profiles registered by CSV import.
+ * 2. 100,000 ChirpStack `up` events posted over loopback by autocannon, 16 connections: each is
+ *    authenticated, parsed, deduplicated, decoded by the WASM codec and stored (raw uplink,
+ *    readings, device state) before the answer. Uplinks/s and p50/p99 latency.
+ * 3. Baseline in the same run: the very rows the Worker stored, inserted into a fresh SQLite file
+ *    with node:sqlite (same migrations, one transaction per uplink as the Worker's batch).
+ * 4. Bytes of database per stored value: the D1 file's size over the number of readings.
+ * Floors (issue 3): ≥ 500 uplinks/s, p99 < 100 ms, ≤ 40 bytes per stored value.
+ */
+import autocannon from "autocannon";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { devCredentials, ensureCodecsBuilt, migrateLocal, ROOT, seedLocal, startWorker } from "../../worker/scripts/local.ts";
+import { fleetCsv, uplinkBody } from "./fleet.ts";
+
+const UPLINKS = Number(process.env["BENCH_UPLINKS"] ?? 100_000);
+const WARMUP = Math.min(2_000, Math.floor(UPLINKS / 10));
+const CONNECTIONS = 16;
+const PORT = Number(process.env["BENCH_PORT"] ?? 8790);
+const FLOORS = { uplinksPerSecond: 500, p99Ms: 100, bytesPerValue: 40 };
+
+ensureCodecsBuilt();
+const persist = mkdtempSync(join(tmpdir(), "cigale-bench-ingest-"));
+migrateLocal(persist);
+await seedLocal(persist);
+const { adminKey, ingestToken } = devCredentials();
+
+console.log(`preparing ${UPLINKS} uplink bodies…`);
+const bodies = Array.from({ length: UPLINKS }, (_, i) => uplinkBody(i));
+
+const worker = await startWorker(PORT, persist, true);
+let results: Record<string, unknown>;
+try {
+  const imported = await fetch(`${worker.url}/v1/admin/devices/import`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminKey}`, "content-type": "text/csv" },
+    body: fleetCsv(),
+  });
+  const report = (await imported.json()) as { created?: number; failed?: number };
+  if (!imported.ok || report.failed !== 0) throw new Error(`fleet import failed: ${JSON.stringify(report)}`);
+
+  const post = async (from: number, to: number) => {
+    let next = from;
+    let stored = 0;
+    const result = await autocannon({
+      url: `${worker.url}/v1/ingest/chirpstack?event=up`,
+      method: "POST",
+      connections: CONNECTIONS,
+      amount: to - from,
+      headers: { authorization: `Bearer ${ingestToken}`, "content-type": "application/json" },
+      requests: [
+        {
+          setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodies[next++] }),
+          onResponse: (status: number, body: string) => {
+            if (status === 200 && body.includes('"result":"stored"')) stored++;
+          },
+        },
+      ],
+    });
+    return { result, stored };
+  };
+
+  console.log(`warm-up: ${WARMUP} uplinks`);
+  const warm = await post(0, WARMUP);
+  console.log(`timed: ${UPLINKS - WARMUP} uplinks, ${CONNECTIONS} connections`);
+  const timed = await post(WARMUP, UPLINKS);
+  const r = timed.result;
+  const seconds = r.duration;
+  results = {
+    uplinks: UPLINKS - WARMUP,
+    stored: timed.stored,
+    warmupStored: warm.stored,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    seconds,
+    uplinksPerSecond: (UPLINKS - WARMUP) / seconds,
+    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+  };
+} finally {
+  await worker.stop();
+}
+
+// The D1 database as the Worker left it.
+const d1Dir = join(persist, "v3/d1/miniflare-D1DatabaseObject");
+const d1File = readdirSync(d1Dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+if (!d1File) throw new Error(`no D1 database file in ${d1Dir}`);
+const d1 = new DatabaseSync(join(d1Dir, d1File));
+d1.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+const count = (sql: string) => Number((d1.prepare(sql).get() as { n: number }).n);
+const readings = count("SELECT count(*) AS n FROM readings");
+const uplinks = count("SELECT count(*) AS n FROM uplinks");
+const pageSize = count("SELECT page_size AS n FROM pragma_page_size");
+const dbBytes = count("SELECT page_count AS n FROM pragma_page_count") * pageSize;
+const fileBytes = statSync(join(d1Dir, d1File)).size;
+const tables = d1.prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 6").all() as { name: string; bytes: number }[];
+
+// Baseline: the same rows, straight into SQLite.
+const baseDir = mkdtempSync(join(tmpdir(), "cigale-bench-sqlite-"));
+const base = new DatabaseSync(join(baseDir, "baseline.sqlite"));
+base.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+for (const f of readdirSync(join(ROOT, "worker/migrations")).sort()) base.exec(readFileSync(join(ROOT, "worker/migrations", f), "utf8"));
+const ups = d1.prepare("SELECT * FROM uplinks ORDER BY time, device_id").all() as Record<string, number | Uint8Array | string | null>[];
+const readingsOf = d1.prepare("SELECT quantity_id, time, value FROM readings WHERE device_id = ?1 AND time = ?2");
+const rowsPerUplink = ups.map((u) => readingsOf.all(u["device_id"] as number, u["time"] as number) as { quantity_id: number; time: number; value: number }[]);
+const insUplink = base.prepare(
+  "INSERT OR IGNORE INTO uplinks (device_id, time, f_cnt, f_port, payload, dedup_id, rssi, snr_cdb, dr, gateways, source, decode, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+);
+const insReading = base.prepare("INSERT OR IGNORE INTO readings (device_id, quantity_id, time, value) VALUES (?,?,?,?)");
+const upsertState = base.prepare(
+  `INSERT INTO device_state (device_id, last_seen_at, f_cnt, f_port, rssi, snr, dr) VALUES (?,?,?,?,?,?,?)
+   ON CONFLICT (device_id) DO UPDATE SET last_seen_at = excluded.last_seen_at, f_cnt = excluded.f_cnt, f_port = excluded.f_port,
+     rssi = excluded.rssi, snr = excluded.snr, dr = excluded.dr WHERE excluded.last_seen_at >= coalesce(device_state.last_seen_at, 0)`,
+);
+const started = performance.now();
+ups.forEach((u, i) => {
+  base.exec("BEGIN");
+  insUplink.run(u["device_id"]!, u["time"]!, u["f_cnt"]!, u["f_port"]!, u["payload"]!, u["dedup_id"] ?? null, u["rssi"] ?? null, u["snr_cdb"] ?? null, u["dr"] ?? null, u["gateways"]!, u["source"]!, u["decode"]!, u["note"] ?? null);
+  for (const r of rowsPerUplink[i]!) insReading.run(u["device_id"]!, r.quantity_id, r.time, r.value);
+  upsertState.run(u["device_id"]!, u["time"]!, u["f_cnt"]!, u["f_port"]!, u["rssi"] ?? null, ((u["snr_cdb"] as number | null) ?? 0) / 100, u["dr"] ?? null);
+  base.exec("COMMIT");
+});
+const baselineSeconds = (performance.now() - started) / 1000;
+base.close();
+d1.close();
+rmSync(baseDir, { recursive: true, force: true });
+
+const baselinePerSecond = ups.length / baselineSeconds;
+const bytesPerValue = dbBytes / readings;
+const w = results as { uplinksPerSecond: number; latencyMs: { p50: number; p99: number }; stored: number; non2xx: number };
+const summary = {
+  ...results,
+  database: { uplinks, readings, readingsPerUplink: readings / uplinks, bytes: dbBytes, fileBytes, bytesPerValue, largest: tables },
+  baseline: { engine: "node:sqlite (WAL, synchronous=NORMAL), one transaction per uplink", uplinks: ups.length, seconds: baselineSeconds, uplinksPerSecond: baselinePerSecond },
+  ratio: w.uplinksPerSecond / baselinePerSecond,
+  floors: {
+    uplinksPerSecond: w.uplinksPerSecond >= FLOORS.uplinksPerSecond,
+    p99: w.latencyMs.p99 < FLOORS.p99Ms,
+    bytesPerValue: bytesPerValue <= FLOORS.bytesPerValue,
+    allStored: w.stored === (results as { uplinks: number }).uplinks && uplinks === UPLINKS,
+  },
+};
+mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+writeFileSync(join(ROOT, "bench/results/ingest.json"), `${JSON.stringify(summary, null, 2)}\n`);
+rmSync(persist, { recursive: true, force: true });
+
+const f = (x: number, d = 0) => x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+const mark = (ok: boolean) => (ok ? "ok" : "BELOW FLOOR");
+console.log(`
+Ingest through the Worker (wrangler dev, local D1, loopback, ${CONNECTIONS} connections)
+  uplinks/s            ${f(w.uplinksPerSecond)}   (floor ${FLOORS.uplinksPerSecond}: ${mark(summary.floors.uplinksPerSecond)})
+  latency p50 / p99    ${f(w.latencyMs.p50, 1)} ms / ${f(w.latencyMs.p99, 1)} ms   (p99 floor < ${FLOORS.p99Ms} ms: ${mark(summary.floors.p99)})
+  stored               ${f(w.stored)} of ${f((results as { uplinks: number }).uplinks)} timed, non-2xx ${w.non2xx}; ${f(uplinks)} uplinks and ${f(readings)} readings in D1
+Baseline: the same rows into SQLite directly (node:sqlite, one transaction per uplink)
+  uplinks/s            ${f(baselinePerSecond)}
+  Worker / baseline    ${f(summary.ratio, 3)}
+Storage after ${f(uplinks)} uplinks
+  database             ${f(dbBytes)} bytes for ${f(readings)} stored values (${f(readings / uplinks, 2)} per uplink)
+  bytes per value      ${f(bytesPerValue, 1)}   (floor ≤ ${FLOORS.bytesPerValue}: ${mark(summary.floors.bytesPerValue)})
+  largest              ${tables.map((t) => `${t.name} ${f(t.bytes)}`).join(", ")}
+Figures in bench/results/ingest.json`);
+if (!Object.values(summary.floors).every(Boolean)) process.exitCode = 1;
