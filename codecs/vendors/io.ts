@@ -68,7 +68,8 @@ export function reset(): void {
   overflow = false;
 }
 
-function put(word: i32): void {
+// @ts-ignore: decorator
+@inline function put(word: i32): void {
   if (tapeLength >= P.TAPE_WORDS) {
     overflow = true;
     return;

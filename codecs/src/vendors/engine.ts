@@ -178,6 +178,7 @@ export class VendorMachine {
     const errors: string[] = [];
     const warnings: string[] = [];
     const count = this.engine.messageCount();
+    if (count === 0) return { errors, warnings };
     const m = this.messages;
     for (let i = 0; i < count; i++) {
       const k = i * 4;
@@ -206,43 +207,46 @@ export class VendorMachine {
     return s;
   }
 
-  /** Rebuilds the JSON value at the tape position. */
+  /** Rebuilds the JSON value at the tape position (the hot path: locals, static strings inline). */
   private value(): unknown {
     const t = this.tape;
-    const op = t[this.pos++];
-    switch (op) {
-      case P.OP_OBJECT: {
-        const o: Record<string, unknown> = {};
-        while (t[this.pos] !== P.OP_END) {
-          const kop = t[this.pos] as number;
-          const key = this.string(kop, t[this.pos + 1] as number, t[this.pos + 2] as number);
-          this.pos += 3;
-          o[key] = this.value();
-        }
-        this.pos++;
-        return o;
+    let pos = this.pos;
+    const op = t[pos++] as number;
+    let result: unknown;
+    if (op === P.OP_OBJECT) {
+      const o: Record<string, unknown> = {};
+      const strings = this.strings;
+      let kop = t[pos] as number;
+      while (kop !== P.OP_END) {
+        const at = t[pos + 1] as number;
+        let key = kop === P.OP_STRING ? strings[at >>> 2] : undefined;
+        if (key === undefined) key = this.string(kop, at, t[pos + 2] as number);
+        this.pos = pos + 3;
+        o[key] = this.value();
+        pos = this.pos;
+        kop = t[pos] as number;
       }
-      case P.OP_ARRAY: {
-        const a: unknown[] = [];
-        while (t[this.pos] !== P.OP_END) a.push(this.value());
-        this.pos++;
-        return a;
+      pos++;
+      result = o;
+    } else if (op === P.OP_NUMBER) {
+      result = this.numbers[t[pos++] as number];
+    } else if (op === P.OP_STRING || op === P.OP_TEXT) {
+      result = this.string(op, t[pos] as number, t[pos + 1] as number);
+      pos += 2;
+    } else if (op === P.OP_ARRAY) {
+      const a: unknown[] = [];
+      while (t[pos] !== P.OP_END) {
+        this.pos = pos;
+        a.push(this.value());
+        pos = this.pos;
       }
-      case P.OP_NUMBER:
-        return this.numbers[t[this.pos++] as number];
-      case P.OP_STRING:
-      case P.OP_TEXT: {
-        const s = this.string(op, t[this.pos] as number, t[this.pos + 1] as number);
-        this.pos += 2;
-        return s;
-      }
-      case P.OP_TRUE:
-        return true;
-      case P.OP_FALSE:
-        return false;
-      default:
-        return null;
+      pos++;
+      result = a;
+    } else {
+      result = op === P.OP_TRUE ? true : op === P.OP_FALSE ? false : null;
     }
+    this.pos = pos;
+    return result;
   }
 
   /** Writes the top-level members of the downlink input; returns their count or a message. */
