@@ -29,12 +29,12 @@ interface Format {
 }
 
 class BitWriter {
-  private readonly bytes = new Uint8Array(P.MAX_FRAME);
+  private readonly bytes = new Uint8Array(P.MAX_PAYLOAD);
   private pos = 0;
 
   /** Appends the low `n` ≤ 32 bits of `value`, most significant first. */
   write(value: number, n: number): void {
-    if (this.pos + n > P.MAX_FRAME * 8) throw new Error("frame too large");
+    if (this.pos + n > P.MAX_PAYLOAD * 8) throw new Error("frame too large");
     while (n > 0) {
       const room = 8 - (this.pos & 7);
       const put = Math.min(n, room);

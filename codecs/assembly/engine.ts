@@ -313,7 +313,7 @@ function writeFrame(profile: i32, kind: i32, layout: i32, count: i32, interval: 
   const n = layoutFieldCount(layout);
   const version = kind == P.KIND_COMMAND ? P.COMMAND_VERSION : layoutSub(layout);
   const low = kind == P.KIND_MEASUREMENT ? count - 1 : kind == P.KIND_ACK || kind == P.KIND_COMMAND ? command : 0;
-  startWriting(frameOut, P.MAX_FRAME);
+  startWriting(frameOut, P.MAX_PAYLOAD);
   writeBits(<u32>((version << 5) | low), 8);
   if (count > 1) writeBits(<u32>interval, 16);
   let present: u32 = <u32>allOnes(n);

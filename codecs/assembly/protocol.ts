@@ -21,8 +21,10 @@ export const PORT_STATUS = 2;
 export const PORT_ALARM = 3;
 export const PORT_CONFIG = 10;
 
-/** Buffer sizes: LoRaWAN's largest FRMPayload is 242 bytes. */
+/** Buffer sizes; the decoder accepts frames up to MAX_FRAME bytes. */
 export const MAX_FRAME = 256;
+/** Largest frame the encoder writes: LoRaWAN's largest FRMPayload (EU868 DR7, no FOpts). */
+export const MAX_PAYLOAD = 242;
 export const MAX_FIELDS = 32;
 export const MAX_SAMPLES = 32;
 /** Format version of config command frames (the layout table indexes commands by code). */

@@ -68,6 +68,8 @@ export class Codec {
   decodeUplink<Id extends ProfileId>(profileId: Id, fPort: number, bytes: ArrayLike<number>, options: DecodeOptions = {}): DecodeResult<UplinkData<Id>> {
     const rp = this.layouts.profile(profileId);
     if (!rp) return failure(unknownProfile(profileId, this.layouts));
+    const invalid = invalidBytes(bytes);
+    if (invalid) return failure(invalid);
     const status = this.run(rp, fPort, bytes, false);
     if (status !== P.OK) return failure(this.issue(status, rp, fPort));
     const layout = this.layouts.layouts[this.engine.resultLayout()] as RuntimeLayout;
@@ -92,6 +94,8 @@ export class Codec {
   decodeDownlink(profileId: ProfileId, fPort: number, bytes: ArrayLike<number>): DecodeResult<ConfigCommand> {
     const rp = this.layouts.profile(profileId);
     if (!rp) return failure(unknownProfile(profileId, this.layouts));
+    const invalid = invalidBytes(bytes);
+    if (invalid) return failure(invalid);
     const status = this.run(rp, fPort, bytes, true);
     if (status !== P.OK) return failure(this.issue(status, rp, fPort, undefined, true));
     const layout = this.layouts.layouts[this.engine.resultLayout()] as RuntimeLayout;
@@ -307,6 +311,24 @@ function requireObject(input: unknown, what: string): void {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new CodecError({ code: "INVALID_INPUT", message: `expected ${what} as an object, got ${Array.isArray(input) ? "an array" : JSON.stringify(input) ?? String(input)}` });
   }
+}
+
+/**
+ * A byte array from JSON (TS013 `bytes`) may hold anything; copying it into the engine would
+ * silently wrap 256 to 0. Typed byte arrays need no check.
+ */
+function invalidBytes(bytes: ArrayLike<number>): CodecIssue | undefined {
+  if (bytes instanceof Uint8Array) return undefined;
+  if (typeof bytes !== "object" || bytes === null || typeof bytes.length !== "number") {
+    return { code: "INVALID_BYTES", message: "bytes must be an array of numbers 0…255" };
+  }
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (typeof b !== "number" || !Number.isInteger(b) || b < 0 || b > 255) {
+      return { code: "INVALID_BYTES", message: `bytes[${i}] = ${JSON.stringify(b)} is not a byte (an integer 0…255)` };
+    }
+  }
+  return undefined;
 }
 
 function failure<D>(issue: CodecIssue): DecodeResult<D> {

@@ -53,7 +53,9 @@ export function describeError(code: number, c: IssueContext): string {
     case P.ERR_SAMPLE_COUNT:
       return `cannot put ${c.detail} samples in one frame: 1 to 32 for measurements, exactly 1 otherwise`;
     case P.ERR_TOO_LARGE:
-      return `frame too large (${c.detail || "more than 256"} bytes): send fewer samples`;
+      return c.detail
+        ? `payload of ${c.detail} bytes is longer than any Cigale frame (at most ${P.MAX_FRAME})`
+        : `frame would exceed ${P.MAX_PAYLOAD} bytes, LoRaWAN's largest payload: send fewer samples per frame`;
     case P.ERR_BAD_INTERVAL:
       return `sample interval ${c.detail} s is not allowed: a multi-sample frame needs 1 to 65535 s`;
     case P.ERR_NOT_A_NUMBER:

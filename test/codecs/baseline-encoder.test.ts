@@ -18,7 +18,7 @@ describe("baseline encoder ≡ WASM codec", () => {
     const p = profiles.find((x) => x.id === id) as Profile;
     const refTargets = catalog.refTargets.get(p.code) ?? [];
     const rnd = prng(100 + p.code);
-    // Frames the codec refuses (too large for 256 bytes) the baseline must refuse too.
+    // Frames the codec refuses (larger than LoRaWAN's 242-byte maximum) the baseline must refuse too.
     const same = (input: Record<string, unknown>) => {
       let expected: string;
       try {

@@ -6,7 +6,7 @@ import type { NumberField } from "../../codecs/profiles/schema.ts";
 import type { Codec } from "../../codecs/src/codec.ts";
 import { CodecError, type ConfigCommand, type EncodeInput, type ProfileId } from "../../codecs/src/data.ts";
 import { EU868_MAX_PAYLOAD } from "../../codecs/src/lorawan.ts";
-import { MAX_FRAME } from "../../codecs/assembly/protocol.ts";
+import { MAX_PAYLOAD } from "../../codecs/assembly/protocol.ts";
 import {
   type Draw,
   expectedLength,
@@ -55,8 +55,8 @@ function thrown(f: () => unknown): CodecError {
 /** Round trip of one message: bytes, fPort, decoded data, frame length, canonical re-encoding. */
 function roundTrip(codec: Codec, spec: MessageSpec, samples: readonly Sample[], interval: number, tagged: boolean): void {
   const input = messageInput(spec, samples, interval, tagged);
-  if (expectedLength(spec, samples) > MAX_FRAME) {
-    // 32 samples of noise can outgrow the engine's 256-byte frame (LoRaWAN carries at most 242)
+  if (expectedLength(spec, samples) > MAX_PAYLOAD) {
+    // 32 samples can outgrow LoRaWAN's largest payload (242 bytes): the encoder refuses them
     expect(thrown(() => encode(codec, spec, input)).code).toBe("TOO_LARGE");
     return;
   }

@@ -11,3 +11,22 @@ describe("codec smoke", () => {
     expect(decoded.data).toMatchObject({ message: "measurement", samples: [{ offset: 0, ...reading }] });
   });
 });
+
+describe("untrusted TS013 byte arrays", () => {
+  it.each([[[1, 256]], [[-1]], [[1.5]], [["a"]], [[null]]])("refuses %j with INVALID_BYTES instead of wrapping", (bytes) => {
+    const r = codec.decodeUplink("env", 1, bytes as unknown as number[]);
+    expect(r.data).toBeUndefined();
+    expect(r.issue?.code).toBe("INVALID_BYTES");
+    expect(r.errors[0]).toMatch(/^bytes\[\d\] = .* is not a byte/);
+    expect(codec.decodeDownlink("env", 10, bytes as unknown as number[]).issue?.code).toBe("INVALID_BYTES");
+  });
+
+  it("refuses to encode a frame longer than LoRaWAN's 242-byte maximum", () => {
+    // 32 samples of alternating extreme meter indexes: every column raw, 32 bits × 3 media × 32 samples
+    const samples = Array.from({ length: 32 }, (_, i) => ({
+      metering: { water: { total: i % 2 ? 0 : 268435454 }, gas: { total: i % 2 ? 0 : 999999.999 }, electricity: { total: i % 2 ? 0 : 4294967294 } },
+    }));
+    expect(() => codec.encodeUplink("meter", { message: "measurement", interval: 60, samples })).toThrow(/exceed 242 bytes/);
+    expect(codec.fitSamples("meter", samples, 60, 242)).toBeLessThan(32);
+  });
+});
