@@ -148,7 +148,8 @@ const summary = {
 };
 mkdirSync(join(ROOT, "bench/results"), { recursive: true });
 writeFileSync(join(ROOT, "bench/results/ingest.json"), `${JSON.stringify(summary, null, 2)}\n`);
-rmSync(persist, { recursive: true, force: true });
+if (process.env["BENCH_KEEP"]) console.log(`kept ${persist}`);
+else rmSync(persist, { recursive: true, force: true });
 
 const f = (x: number, d = 0) => x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 const mark = (ok: boolean) => (ok ? "ok" : "BELOW FLOOR");

@@ -9,7 +9,8 @@ CREATE TABLE quantities (
   key TEXT NOT NULL UNIQUE,             -- normalized key, "air.temperature"
   unit TEXT NOT NULL,                   -- UCUM
   encoding TEXT NOT NULL,               -- how value is stored: number | boolean (0/1) | enum (index in labels) | version (M·65536 + m·256 + p)
-  labels TEXT                           -- JSON array of enum labels, index = stored value
+  labels TEXT,                          -- JSON array of enum labels, index = stored value
+  decimals INTEGER NOT NULL             -- numbers are stored × 10^decimals (21.35 °C → 2135: 2 bytes, not an 8-byte REAL); never changes once set
 );
 
 -- Every accepted uplink of a registered device, decodable again from payload + f_port.
@@ -31,7 +32,8 @@ CREATE TABLE uplinks (
   PRIMARY KEY (device_id, time, f_cnt)
 ) WITHOUT ROWID;
 
--- One stored value: ~23 bytes on disk. Value REAL: SQLite stores integral values as integers.
+-- One stored value: about 20 bytes on disk. value = reading × 10^quantities.decimals, so that it is
+-- integral and SQLite stores it as a 1-3 byte integer (REAL affinity keeps a non-integral one exact).
 CREATE TABLE readings (
   device_id INTEGER NOT NULL,
   quantity_id INTEGER NOT NULL,

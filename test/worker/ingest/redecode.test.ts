@@ -17,11 +17,11 @@ const redecode = (json: unknown) => call<Record<string, unknown>>("POST", "/v1/a
 async function state(devEui: string): Promise<{ decode: number[]; readings: string[] }> {
   const ups = await env.DB.prepare("SELECT u.decode FROM uplinks u JOIN devices d ON d.id = u.device_id WHERE d.dev_eui = ?1 ORDER BY u.time").bind(devEui).all<{ decode: number }>();
   const rs = await env.DB.prepare(
-    "SELECT q.key, r.time, r.value FROM readings r JOIN quantities q ON q.id = r.quantity_id JOIN devices d ON d.id = r.device_id WHERE d.dev_eui = ?1 ORDER BY 1, 2",
+    "SELECT q.key, q.decimals, r.time, r.value FROM readings r JOIN quantities q ON q.id = r.quantity_id JOIN devices d ON d.id = r.device_id WHERE d.dev_eui = ?1 ORDER BY 1, 3",
   )
     .bind(devEui)
-    .all<{ key: string; time: number; value: number }>();
-  return { decode: ups.results.map((u) => u.decode), readings: rs.results.map((r) => `${r.key}@${r.time}=${r.value}`) };
+    .all<{ key: string; decimals: number; time: number; value: number }>();
+  return { decode: ups.results.map((u) => u.decode), readings: rs.results.map((r) => `${r.key}@${r.time}=${r.value / 10 ** r.decimals}`) };
 }
 
 const T = Date.parse("2026-03-16T08:00:00Z");

@@ -15,11 +15,16 @@ describe("syncQuantities", () => {
     const ids = new Map([...first].map(([k, v]) => [k, v.id]));
 
     // A codec release inserts a key in the middle of the registry and changes a unit.
-    const next: QuantitySpec[] = [{ key: "air.nh3", unit: "ug/m3", encoding: "number", labels: null }, ...specs.map((s) => (s.key === "air.pressure" ? { ...s, unit: "Pa" } : s))];
+    const next: QuantitySpec[] = [
+      { key: "air.nh3", unit: "ug/m3", encoding: "number", labels: null, decimals: 1 },
+      ...specs.map((s) => (s.key === "air.pressure" ? { ...s, unit: "Pa" } : s.key === "air.temperature" ? { ...s, decimals: 3 } : s)),
+    ];
     const second = await syncQuantities(env.DB, next);
     for (const [key, id] of ids) expect(second.get(key)?.id, key).toBe(id);
     expect(second.get("air.nh3")?.id).toBe(Math.max(...ids.values()) + 1);
     expect(second.get("air.pressure")?.unit).toBe("Pa");
+    // Stored temperatures are × 10^2: a finer profile later must not change how they read.
+    expect(second.get("air.temperature")?.decimals).toBe(2);
     expect(await listQuantities(env.DB)).toHaveLength(specs.length + 1);
   });
 
@@ -46,8 +51,21 @@ describe("value encodings", () => {
     return s;
   };
 
+  it("numbers are stored at the finest resolution a profile declares for them", () => {
+    expect(spec("air.temperature").decimals).toBe(2); // env: 0.01 °C
+    expect(spec("air.pressure").decimals).toBe(1); // 0.1 hPa
+    expect(spec("count.in").decimals).toBe(0);
+    expect(spec("battery").decimals).toBe(2); // 10 mV
+    expect(spec("station.status").decimals).toBe(0);
+  });
+
   it.each([
-    ["air.temperature", 21.35, 21.35],
+    ["air.temperature", 21.35, 2135],
+    ["air.temperature", -4.07, -407],
+    ["air.pressure", 1013.2, 10132],
+    ["battery", 3.61, 361],
+    ["count.in", 4821, 4821],
+    ["air.temperature", 21.357, 2135.7],
     ["alarm.lidOpen", true, 1],
     ["alarm.lidOpen", false, 0],
     ["station.status", "open", 0],

@@ -7,6 +7,7 @@ import { prepareInsertReadings, prepareInsertUplinkReadings, type ReadingRow } f
 import { type DecodeStatus, findUplinkTarget, type IngestDevice, prepareInsertNewUplink } from "../store/uplinks.ts";
 import { quantityIndex } from "./decode/readings.ts";
 import { decodeUplink } from "./decode/uplink.ts";
+import { encodeValue } from "./decode/values.ts";
 import { cachedDevice, forgetDevice, rememberDevice } from "./device-cache.ts";
 import { base64ToBytes } from "./encoding.ts";
 import { type DeviceEvent, type EventKind, eventKey, globalEventKey, type IngestEvent, type UplinkEvent } from "./event.ts";
@@ -161,7 +162,8 @@ async function processDeviceEvent(db: D1Database, ev: DeviceEvent, scope: Scope,
     case "status": {
       statements.push(prepareStatusState(db, device.id, ev));
       const level = (await quantityIndex(db)).get("battery.level");
-      if (ev.batteryLevel !== null && level) readings = [[level.id, ev.time, ev.batteryLevel]];
+      const stored = level && ev.batteryLevel !== null ? encodeValue(level, ev.batteryLevel) : null;
+      if (level && stored !== null) readings = [[level.id, ev.time, stored]];
       break;
     }
     case "location":

@@ -1,10 +1,13 @@
 import { buildCatalog } from "../../../../codecs/profiles/catalog.ts";
 import { QUANTITIES } from "../../../../codecs/profiles/quantities.ts";
+import { decimalsOf } from "../../../../codecs/profiles/schema.ts";
 import type { QuantitySpec, ValueEncoding } from "../../store/quantities.ts";
 
 /**
  * How each quantity of the codecs' registry is stored as a number in `readings.value`:
- * - number: as is;
+ * - number: × 10^decimals, decimals being the finest resolution any profile declares for the key
+ *   (air.temperature 0.01 °C → 2: 21.35 is stored 2135), 2 for keys only commercial sensors use;
+ *   a value finer than that is stored unrounded (× 10^decimals, non-integral), never truncated;
  * - boolean: 1 true, 0 false;
  * - enum: the label's index in `labels` (the profile's declaration order, which the codecs never
  *   reorder: `station.status` open = 0, noRentals = 1, noReturns = 2, closed = 3);
@@ -12,10 +15,14 @@ import type { QuantitySpec, ValueEncoding } from "../../store/quantities.ts";
  * The kind comes from the profile fields that carry the key (codecs/profiles); keys no own
  * profile uses (commercial sensors only) are numbers.
  */
+const DEFAULT_DECIMALS = 2;
+
 export function quantitySpecs(): QuantitySpec[] {
   const kinds = new Map<string, { encoding: ValueEncoding; labels: string[] | null }>();
+  const decimals = new Map<string, number>();
   for (const layout of buildCatalog().layouts) {
     for (const field of layout.fields) {
+      if (field.kind === "number") decimals.set(field.key, Math.max(decimals.get(field.key) ?? 0, decimalsOf(field.resolution)));
       const seen = kinds.get(field.key);
       if (field.kind === "enum") {
         // Layout versions may append labels; the longest list is the current one.
@@ -26,7 +33,8 @@ export function quantitySpecs(): QuantitySpec[] {
   }
   return QUANTITIES.map((q) => {
     const kind = kinds.get(q.key);
-    return { key: q.key, unit: q.unit, encoding: kind?.encoding ?? "number", labels: kind?.labels ?? null };
+    const encoding = kind?.encoding ?? "number";
+    return { key: q.key, unit: q.unit, encoding, labels: kind?.labels ?? null, decimals: encoding === "number" ? (decimals.get(q.key) ?? DEFAULT_DECIMALS) : 0 };
   });
 }
 

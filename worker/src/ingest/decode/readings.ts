@@ -4,20 +4,19 @@ import type { DecodedReading } from "./dispatch.ts";
 import { quantitySpecs } from "./quantities.ts";
 import { encodeValue } from "./values.ts";
 
-let index: Promise<Map<string, QuantityRecord>> | null = null;
+let index: Map<string, QuantityRecord> | null = null;
 
 /**
  * key → quantity id, synchronised with the codecs' registry once per isolate: the registry only
- * changes with a deployment, and a deployment starts new isolates.
+ * changes with a deployment, and a deployment starts new isolates. Only the finished map is
+ * shared between requests — never a pending promise, which another request's end could cancel —
+ * so concurrent first requests each read (and, on a new database, write the same rows).
  */
-export function quantityIndex(db: D1Database): Promise<Map<string, QuantityRecord>> {
-  if (!index) {
-    index = syncQuantities(db, quantitySpecs()).catch((error: unknown) => {
-      index = null;
-      throw error;
-    });
-  }
-  return index;
+export async function quantityIndex(db: D1Database): Promise<Map<string, QuantityRecord>> {
+  if (index) return index;
+  const synced = await syncQuantities(db, quantitySpecs());
+  index = synced;
+  return synced;
 }
 
 /** Forgets the index (tests that rebuild the database under a running isolate). */

@@ -7,8 +7,14 @@ const VERSION = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 /** A decoded value as the number stored in readings.value (rules in quantities.ts), or null if it does not fit its quantity. */
 export function encodeValue(spec: QuantitySpec, value: ReadingValue): number | null {
   switch (spec.encoding) {
-    case "number":
-      return typeof value === "number" && Number.isFinite(value) ? value : null;
+    case "number": {
+      if (typeof value !== "number" || !Number.isFinite(value)) return null;
+      const scaled = value * 10 ** spec.decimals;
+      const whole = Math.round(scaled);
+      // Decoded values are decimals at the field's resolution: scaled, they are whole numbers up to
+      // float noise (21.35 × 100 = 2134.9999999999995). Anything finer is kept as it is.
+      return Math.abs(scaled - whole) <= 1e-9 * Math.max(1, Math.abs(scaled)) ? whole : scaled;
+    }
     case "boolean":
       if (typeof value === "boolean") return value ? 1 : 0;
       return value === 0 || value === 1 ? value : null;
@@ -33,7 +39,7 @@ export function encodeValue(spec: QuantitySpec, value: ReadingValue): number | n
 export function decodeValue(spec: QuantitySpec, stored: number): ReadingValue {
   switch (spec.encoding) {
     case "number":
-      return stored;
+      return stored / 10 ** spec.decimals;
     case "boolean":
       return stored !== 0;
     case "enum":
