@@ -33,12 +33,13 @@ CREATE TABLE uplinks (
 ) WITHOUT ROWID;
 
 -- One stored value: about 20 bytes on disk. value = reading × 10^quantities.decimals, so that it is
--- integral and SQLite stores it as a 1-3 byte integer (REAL affinity keeps a non-integral one exact).
+-- integral, and NUMERIC affinity stores an integral value as a 1-3 byte integer (a REAL column
+-- would keep 8 bytes in this WITHOUT ROWID table); a non-integral value stays an exact REAL.
 CREATE TABLE readings (
   device_id INTEGER NOT NULL,
   quantity_id INTEGER NOT NULL,
   time INTEGER NOT NULL,
-  value REAL NOT NULL,
+  value NUMERIC NOT NULL,
   PRIMARY KEY (device_id, quantity_id, time)
 ) WITHOUT ROWID;
 
