@@ -13,11 +13,32 @@
  */
 import autocannon from "autocannon";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { devCredentials, ensureCodecsBuilt, migrateLocal, ROOT, seedLocal, startWorker } from "../../worker/scripts/local.ts";
 import { fleetCsv, uplinkBody } from "./fleet.ts";
+
+/** CPU time (ms) used so far by the workerd processes (Linux /proc; null elsewhere). */
+function workerdCpuMs(): number | null {
+  try {
+    let total = 0;
+    for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      } catch {
+        continue;
+      }
+      if (!stat.includes("(workerd)")) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, 100 Hz ticks
+    }
+    return total;
+  } catch {
+    return null;
+  }
+}
 
 const UPLINKS = Number(process.env["BENCH_UPLINKS"] ?? 100_000);
 const WARMUP = Math.min(2_000, Math.floor(UPLINKS / 10));
@@ -69,7 +90,11 @@ try {
   console.log(`warm-up: ${WARMUP} uplinks`);
   const warm = await post(0, WARMUP);
   console.log(`timed: ${UPLINKS - WARMUP} uplinks, ${CONNECTIONS} connections`);
+  const loadBefore = loadavg()[0]!;
+  const cpuBefore = workerdCpuMs();
   const timed = await post(WARMUP, UPLINKS);
+  const cpuAfter = workerdCpuMs();
+  const loadAfter = loadavg()[0]!;
   const r = timed.result;
   const seconds = r.duration;
   results = {
@@ -82,6 +107,10 @@ try {
     seconds,
     uplinksPerSecond: (UPLINKS - WARMUP) / seconds,
     latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+    // What each uplink costs the local runtime (Worker, D1 emulator, wrangler's dev proxy), which
+    // does not depend on how busy the machine is; and how busy it was (1-minute load average).
+    workerdCpuMsPerUplink: cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / (UPLINKS - WARMUP) : null,
+    loadAverage: { before: loadBefore, after: loadAfter },
   };
 } finally {
   await worker.stop();
@@ -133,7 +162,14 @@ rmSync(baseDir, { recursive: true, force: true });
 
 const baselinePerSecond = ups.length / baselineSeconds;
 const bytesPerValue = dbBytes / readings;
-const w = results as { uplinksPerSecond: number; latencyMs: { p50: number; p99: number }; stored: number; non2xx: number };
+const w = results as {
+  uplinksPerSecond: number;
+  latencyMs: { p50: number; p99: number };
+  stored: number;
+  non2xx: number;
+  workerdCpuMsPerUplink: number | null;
+  loadAverage: { before: number; after: number };
+};
 const summary = {
   ...results,
   database: { uplinks, readings, readingsPerUplink: readings / uplinks, bytes: dbBytes, fileBytes, bytesPerValue, largest: tables },
@@ -158,6 +194,7 @@ Ingest through the Worker (wrangler dev, local D1, loopback, ${CONNECTIONS} conn
   uplinks/s            ${f(w.uplinksPerSecond)}   (floor ${FLOORS.uplinksPerSecond}: ${mark(summary.floors.uplinksPerSecond)})
   latency p50 / p99    ${f(w.latencyMs.p50, 1)} ms / ${f(w.latencyMs.p99, 1)} ms   (p99 floor < ${FLOORS.p99Ms} ms: ${mark(summary.floors.p99)})
   stored               ${f(w.stored)} of ${f((results as { uplinks: number }).uplinks)} timed, non-2xx ${w.non2xx}; ${f(uplinks)} uplinks and ${f(readings)} readings in D1
+  workerd CPU/uplink   ${w.workerdCpuMsPerUplink === null ? "n/a" : `${f(w.workerdCpuMsPerUplink, 2)} ms`} (Worker + local D1 + dev proxy); machine load ${f(w.loadAverage.before, 1)} → ${f(w.loadAverage.after, 1)} on ${f(cpus().length)} cores
 Baseline: the same rows into SQLite directly (node:sqlite, one transaction per uplink)
   uplinks/s            ${f(baselinePerSecond)}
   Worker / baseline    ${f(summary.ratio, 3)}
