@@ -88,6 +88,23 @@ describe("stored uplinks", () => {
     expect((await state(devEui)).decode).toEqual([0, 0, 0, 0, 0]);
   });
 
+  it("selects by codec across devices: every device of a commercial codec, after its decoder is fixed", async () => {
+    const a = newDevEui();
+    const b = newDevEui();
+    for (const devEui of [a, b]) await registerDevice(reg.admin, devEui, { profile: null, codec: "acme/air-3" });
+    for (const devEui of [a, b]) {
+      const f = frame("env", { air: { o3: 40 } });
+      await postUp(chirpstackUp({ devEui, fCnt: 1, fPort: f.fPort, data: f.bytes, time: T }));
+    }
+    // The registry learns these are our env stations; one selection re-decodes all of them.
+    for (const devEui of [a, b]) await call("PATCH", `/v1/admin/devices/${devEui}`, { token: reg.admin, json: { profile: "env" } });
+    expect((await redecode({ codec: "acme/air-3" })).body).toMatchObject({ uplinks: 0 });
+    const r = await redecode({ profile: "env", failedOnly: true, from: new Date(T).toISOString(), to: new Date(T + 1).toISOString() });
+    expect(r.body).toMatchObject({ uplinks: 2, decoded: 2, failed: 0, readings: 2 });
+    expect((await state(a)).readings).toEqual([`air.o3@${T}=40`]);
+    expect((await state(b)).readings).toEqual([`air.o3@${T}=40`]);
+  });
+
   it("refuses a selection it cannot understand", async () => {
     const r = await redecode({ devEui: "xyz" });
     expect(r.status).toBe(400);
