@@ -6,7 +6,7 @@ import { prepareInsertQuarantined } from "../store/quarantine.ts";
 import { prepareInsertReadings, prepareInsertUplinkReadings, type ReadingRow } from "../store/readings.ts";
 import { type DecodeStatus, findUplinkTarget, type IngestDevice, prepareInsertNewUplink } from "../store/uplinks.ts";
 import { quantityIndex } from "./decode/readings.ts";
-import { decodeUplink } from "./decode/uplink.ts";
+import { decodeUplink, type UplinkDecode } from "./decode/uplink.ts";
 import { encodeValue } from "./decode/values.ts";
 import { cachedDevice, forgetDevice, rememberDevice } from "./device-cache.ts";
 import { base64ToBytes } from "./encoding.ts";
@@ -61,8 +61,9 @@ async function processUplink(db: D1Database, ev: UplinkEvent, scope: Scope, mode
   const now = Date.now();
 
   let device = cachedDevice(ev.devEui, now);
-  // Two passes at most: cached registry entry, then a fresh one.
-  for (let pass = 0; pass < 2; pass++) {
+  // The cached registry entry first, then fresh ones (a concurrent change can refuse one write).
+  for (let pass = 0; pass < 3; pass++) {
+    // Find the device — and, when reading D1 anyway, whether this frame is stored already.
     if (device === undefined || !inScope(scope, device)) {
       const target = await findUplinkTarget(db, ev.devEui, { time: ev.time, fCnt: ev.fCnt, payload, dedupId });
       if (!target.device) {
@@ -71,47 +72,17 @@ async function processUplink(db: D1Database, ev: UplinkEvent, scope: Scope, mode
       }
       device = target.device;
       rememberDevice(ev.devEui, device, now);
+      // Authorize against the token's territory or commune.
       const refused = authorize(scope, ev, device, mode);
       if (refused) return quarantine(db, ev, scope, refused);
       if (target.seen) return { ...head, result: "duplicate" };
     }
 
+    // Decode with the device's profile or commercial codec (never throws: a failure is a result).
     const decoded = decodeUplink(device, ev.fPort, payload, ev.time, await quantityIndex(db));
-    const statements = [
-      prepareInsertNewUplink(
-        db,
-        {
-          deviceId: device.id,
-          time: ev.time,
-          fCnt: ev.fCnt,
-          fPort: ev.fPort,
-          payload,
-          dedupId,
-          rssi: ev.rssi,
-          snr: ev.snr,
-          dr: ev.dr,
-          gateways: ev.gateways,
-          source: ev.source,
-          decode: decoded.status,
-          note: decoded.note,
-        },
-        { ...device, devEui: ev.devEui },
-      ),
-    ];
-    if (decoded.rows.length > 0) statements.push(prepareInsertUplinkReadings(db, device.id, { time: ev.time, fCnt: ev.fCnt, payload }, decoded.rows));
-    statements.push(
-      prepareUplinkState(db, device.id, {
-        time: ev.time,
-        fCnt: ev.fCnt,
-        fPort: ev.fPort,
-        payload,
-        rssi: ev.rssi,
-        snr: ev.snr,
-        dr: ev.dr,
-        battery: decoded.battery,
-        firmware: decoded.firmware,
-      }),
-    );
+
+    // Keep raw + dedupe + store readings + update device state: one transaction.
+    const statements = storeStatements(db, ev, device, payload, dedupId, decoded);
     const [inserted] = await runBatch(db, statements);
     if (inserted === 1) {
       return {
@@ -126,12 +97,59 @@ async function processUplink(db: D1Database, ev: UplinkEvent, scope: Scope, mode
     forgetDevice(ev.devEui);
     device = undefined;
   }
-  // The registry was read fresh and the frame is not a duplicate, yet the insert was refused:
+  // The registry was read fresh, the frame is not a duplicate, and still the insert was refused:
   // another payload is stored under this device, time and frame counter. Keep it for a person.
   return quarantine(db, ev, scope, {
     code: "CONFLICTING_UPLINK",
     message: `device ${ev.devEui} already has a different uplink with frame counter ${ev.fCnt} at ${new Date(ev.time).toISOString()}`,
   });
+}
+
+/** The uplink row (insert-if-new, registry checked), its readings and the device state, for one batch. */
+function storeStatements(
+  db: D1Database,
+  ev: UplinkEvent,
+  device: IngestDevice,
+  payload: Uint8Array,
+  dedupId: Uint8Array | null,
+  decoded: UplinkDecode,
+): D1PreparedStatement[] {
+  const statements = [
+    prepareInsertNewUplink(
+      db,
+      {
+        deviceId: device.id,
+        time: ev.time,
+        fCnt: ev.fCnt,
+        fPort: ev.fPort,
+        payload,
+        dedupId,
+        rssi: ev.rssi,
+        snr: ev.snr,
+        dr: ev.dr,
+        gateways: ev.gateways,
+        source: ev.source,
+        decode: decoded.status,
+        note: decoded.note,
+      },
+      { ...device, devEui: ev.devEui },
+    ),
+  ];
+  if (decoded.rows.length > 0) statements.push(prepareInsertUplinkReadings(db, device.id, { time: ev.time, fCnt: ev.fCnt, payload }, decoded.rows));
+  statements.push(
+    prepareUplinkState(db, device.id, {
+      time: ev.time,
+      fCnt: ev.fCnt,
+      fPort: ev.fPort,
+      payload,
+      rssi: ev.rssi,
+      snr: ev.snr,
+      dr: ev.dr,
+      battery: decoded.battery,
+      firmware: decoded.firmware,
+    }),
+  );
+  return statements;
 }
 
 /** join, status, ack, txack, log, location: one device_events row, plus the state an operator checks. */
