@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import { buildCatalog } from "../profiles/catalog.ts";
 import { profile } from "../profiles/index.ts";
 import { TTN_KEYS } from "../src/default-layouts.ts";
@@ -19,8 +19,22 @@ const entry = fileURLToPath(new URL("../src/chirpstack-entry.ts", import.meta.ur
  */
 export async function buildChirpstackScript(profileId: string, outFile: string): Promise<number> {
   const p = profile(profileId);
+  const header = `// Cigale ${p.id} codec (${p.title}) — generated from codecs.wasm by wasm2js; do not edit.`;
+  return writeTs013Script({ entryPoints: [entry], define: { CIGALE_SCRIPT: JSON.stringify(scriptCatalog(p.code, p.id)) } }, [header], outFile);
+}
+
+/**
+ * Bundles a TS013 entry module (one that exports `api`) into a plain script for ChirpStack and
+ * The Things Stack — no import, no export, no WebAssembly — with the four TS013 functions at top
+ * level, writes it and returns its size; throws when it exceeds the 40 KB limit.
+ */
+export async function writeTs013Script(
+  source: Pick<BuildOptions, "entryPoints" | "stdin" | "define">,
+  header: readonly string[],
+  outFile: string,
+): Promise<number> {
   const result = await build({
-    entryPoints: [entry],
+    ...source,
     bundle: true,
     write: false,
     format: "iife",
@@ -29,10 +43,9 @@ export async function buildChirpstackScript(profileId: string, outFile: string):
     target: "es2020",
     minify: true,
     legalComments: "none",
-    define: { CIGALE_SCRIPT: JSON.stringify(scriptCatalog(p.code, p.id)) },
   });
   const body = result.outputFiles[0]?.text ?? "";
-  const script = `// Cigale ${p.id} codec (${p.title}) — generated from codecs.wasm by wasm2js; do not edit.
+  const script = `${header.join("\n")}
 // TS013 payload codec for ChirpStack v4 and The Things Stack: decodeUplink, encodeDownlink, decodeDownlink, normalizeUplink.
 ${body}
 function decodeUplink(input) { return cigaleCodec.api.decodeUplink(input); }

@@ -13,10 +13,9 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { QUANTITIES } from "../profiles/quantities.ts";
 import { VENDOR_CODECS, VENDOR_FAMILIES, vendorCodec } from "../src/vendors/catalog.ts";
-import { CHIRPSTACK_SCRIPT_LIMIT } from "./chirpstack-script.ts";
+import { CHIRPSTACK_SCRIPT_LIMIT, writeTs013Script } from "./chirpstack-script.ts";
 
 const here = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const bin = (name: string) => fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
@@ -83,34 +82,15 @@ import { vendorTs013 } from ${src("src/vendors/ts013.ts")};
 import { ${info.family} as normalize } from ${src("src/vendors/normalize.ts")};
 export const api = vendorTs013(new VendorMachine(asVendorEngine(engine)), ${info.code}, normalize, new Set(${JSON.stringify(TTN_KEYS)}));
 `;
-  const result = await build({
-    stdin: { contents: entry, resolveDir: here("src/vendors"), sourcefile: `${info.id}.entry.ts`, loader: "ts" },
-    bundle: true,
-    write: false,
-    format: "iife",
-    globalName: "cigaleCodec",
-    platform: "neutral",
-    target: "es2020",
-    minify: true,
-    legalComments: "none",
-  });
-  const body = result.outputFiles[0]?.text ?? "";
-  const script = `// Cigale codec for ${info.vendor} ${info.devices.join(" / ")} (${info.id}) — generated from codecs/vendors by AssemblyScript and wasm2js; do not edit.
-// Decodes like ${info.decoderFile} of The Things Network device repository (same output shape); written from its payload layout.
-// TS013 payload codec for ChirpStack v4 and The Things Stack: decodeUplink, encodeDownlink, decodeDownlink, normalizeUplink.
-${body}
-function decodeUplink(input) { return cigaleCodec.api.decodeUplink(input); }
-function encodeDownlink(input) { return cigaleCodec.api.encodeDownlink(input); }
-function decodeDownlink(input) { return cigaleCodec.api.decodeDownlink(input); }
-function normalizeUplink(input) { return cigaleCodec.api.normalizeUplink(input); }
-`;
-  const size = Buffer.byteLength(script);
-  if (size > CHIRPSTACK_SCRIPT_LIMIT) {
-    throw new Error(`${outFile}: ${size} bytes, over the ${CHIRPSTACK_SCRIPT_LIMIT}-byte limit of The Things Stack`);
-  }
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, script);
-  return size;
+  return writeTs013Script(
+    { stdin: { contents: entry, resolveDir: here("src/vendors"), sourcefile: `${info.id}.entry.ts`, loader: "ts" } },
+    [
+      `// Cigale codec for ${info.vendor} ${info.devices.join(" / ")} (${info.id}) — generated from codecs/vendors by AssemblyScript and wasm2js; do not edit.`,
+      `// Decodes like ${info.decoderFile} of The Things Network device repository (same output shape); written from its payload layout.`,
+    ],
+    outFile,
+  );
 }
 
 /** Where `npm run build` writes a codec's script. */

@@ -5,7 +5,8 @@ import { ACK, STATUS, THRESHOLD_ALARM_FIELDS } from "../../codecs/profiles/commo
 import { COMMANDS, PROFILES } from "../../codecs/profiles/index.ts";
 import { latest, type Profile } from "../../codecs/profiles/schema.ts";
 import { codec } from "../../codecs/src/node.ts";
-import { prng, randomInput, randomSamples } from "./baseline-random.ts";
+import { prng } from "./prng.ts";
+import { randomInput, randomSamples } from "./baseline-random.ts";
 
 /** The encode baseline of the benchmark writes the very bytes the WASM codec writes. */
 const baseline = new BaselineEncoder();

@@ -1,17 +1,7 @@
 /** Random valid inputs of the frame format, for the baseline ≡ codec tests (deterministic seeds). */
 import { codeCount, decimalsOf, type Field, type NumberField } from "../../codecs/profiles/schema.ts";
 
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 
 type Json = Record<string, unknown>;
 

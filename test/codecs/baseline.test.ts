@@ -5,7 +5,8 @@ import { COMMANDS, PROFILES } from "../../codecs/profiles/index.ts";
 import { latest, type Profile } from "../../codecs/profiles/schema.ts";
 import { ACK, STATUS, THRESHOLD_ALARM_FIELDS } from "../../codecs/profiles/common.ts";
 import { codec } from "../../codecs/src/node.ts";
-import { prng, randomInput, randomSamples } from "./baseline-random.ts";
+import { prng } from "./prng.ts";
+import { randomInput, randomSamples } from "./baseline-random.ts";
 import { describeConformance } from "./conformance.ts";
 
 /**

@@ -10,6 +10,7 @@ import { PROFILES } from "../../codecs/profiles/index.ts";
 import type { Codec } from "../../codecs/src/codec.ts";
 import { CodecError, type ConfigCommand, type DecodeResult, type EncodeInput, type ProfileId } from "../../codecs/src/data.ts";
 import { ERROR_NAMES } from "../../codecs/src/messages.ts";
+import { prng } from "./prng.ts";
 import { messageInput, messageSpecs, sampleOf, samplesOf } from "./arbitraries.ts";
 import { wasm2jsCodec, wasmCodec } from "./paths.ts";
 import { CONFIG_PORT, fromHex, vectorsOf } from "./vectors.ts";
@@ -29,17 +30,6 @@ interface Frame {
   downlink: boolean;
 }
 
-/** mulberry32: small, fast, and enough to spread mutations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Valid frames of a profile: its golden vectors plus encodings of messages (multi-sample ones too) drawn from its definition. */
 function corpusOf(profile: ProfileId): Frame[] {

@@ -9,7 +9,8 @@ import { VENDOR_BASELINES } from "../../../bench/codecs/vendor-baselines.ts";
 import { QUANTITIES } from "../../../codecs/profiles/quantities.ts";
 import { VENDOR_CODECS } from "../../../codecs/src/vendors/catalog.ts";
 import { vendorCodecs } from "../../../codecs/src/vendors/node.ts";
-import { bytesOf, codecIdOf, differences, PUBLISHED_UPLINKS, prng, UPLINKS } from "./harness.ts";
+import { bytesOf, codecIdOf, differences, PUBLISHED_UPLINKS, UPLINKS } from "./harness.ts";
+import { prng } from "../prng.ts";
 
 const TTN_KEYS = new Set<string>(QUANTITIES.filter((q) => q.origin === "ttn").map((q) => q.key));
 

@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { QUANTITIES } from "../../../codecs/profiles/quantities.ts";
 import { VENDOR_CODECS } from "../../../codecs/src/vendors/catalog.ts";
-import { bytesOf, codecIdOf, DOWNLINKS, flatMeasurements, freshVendorCodecs, PUBLISHED_DOWNLINKS, PUBLISHED_UPLINKS, prng, UPLINKS } from "./harness.ts";
+import { bytesOf, codecIdOf, DOWNLINKS, flatMeasurements, freshVendorCodecs, PUBLISHED_DOWNLINKS, PUBLISHED_UPLINKS, UPLINKS } from "./harness.ts";
+import { prng } from "../prng.ts";
 
 const { codecs: vendorCodecs, engine } = freshVendorCodecs();
 

@@ -13,7 +13,8 @@ import { vendorScriptPath } from "../../../codecs/scripts/vendor-build.ts";
 import { VENDOR_CODECS } from "../../../codecs/src/vendors/catalog.ts";
 import { vendorCodecs } from "../../../codecs/src/vendors/node.ts";
 import { runChirpStackScript } from "../quickjs.ts";
-import { bytesOf, codecIdOf, differences, DOWNLINKS, PUBLISHED_DOWNLINKS, PUBLISHED_UPLINKS, prng, UPLINKS, type UplinkVector } from "./harness.ts";
+import { bytesOf, codecIdOf, differences, DOWNLINKS, PUBLISHED_DOWNLINKS, PUBLISHED_UPLINKS, UPLINKS, type UplinkVector } from "./harness.ts";
+import { prng } from "../prng.ts";
 
 const TTN_KEYS = new Set<string>(QUANTITIES.filter((q) => q.origin === "ttn").map((q) => q.key));
 const scripts = new Map(VENDOR_CODECS.map((c) => [c.id, readFileSync(vendorScriptPath(c.id), "utf8")]));
