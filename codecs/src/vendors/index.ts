@@ -5,7 +5,7 @@
  * Platform entry points load the engine: `@cigale/codecs/vendors/node`, `…/vendors/worker`;
  * in browsers call `loadVendorCodecs(fetch(url))`.
  */
-import { VendorCodecs } from "./codec.ts";
+import { VendorCodecs, type VendorDecodedDownlink, type VendorDecodeOptions, type VendorDownlinkResult, type VendorUplinkResult } from "./codec.ts";
 import { asVendorEngine } from "./engine.ts";
 
 export { VENDOR_CODECS, VENDOR_FAMILIES, listVendorCodecs, vendorCodec, type VendorCodecInfo, type VendorFamily } from "./catalog.ts";
@@ -20,6 +20,24 @@ export {
 export { asVendorEngine, VendorMachine, type VendorEngineExports, type VendorIssue, type VendorIssueCode } from "./engine.ts";
 export { NORMALIZERS, type NormalizeContext, type Normalizer, type VendorMeasurement } from "./normalize.ts";
 export { ttnOnly, vendorTs013, type VendorTs013 } from "./ts013.ts";
+
+/** The three TS013-style functions of the issue's API, bound to one engine instance. */
+export function vendorFunctions(codecs: VendorCodecs) {
+  return {
+    /** Decodes an uplink of a commercial sensor: vendor-shaped `data`, and `normalized` measurements. */
+    decodeVendorUplink(codecId: string, fPort: number, bytes: ArrayLike<number>, options?: VendorDecodeOptions): VendorUplinkResult {
+      return codecs.decodeUplink(codecId, fPort, bytes, options);
+    },
+    /** Encodes a downlink from the vendor's JSON shape (Decentlab, Netvox, wind sensor). */
+    encodeVendorDownlink(codecId: string, data: unknown): VendorDownlinkResult {
+      return codecs.encodeDownlink(codecId, data);
+    },
+    /** Decodes a downlink back to the vendor's JSON shape (the inverse of encodeVendorDownlink). */
+    decodeVendorDownlink(codecId: string, fPort: number, bytes: ArrayLike<number>): VendorDecodedDownlink {
+      return codecs.decodeDownlink(codecId, fPort, bytes);
+    },
+  };
+}
 
 /** Vendor codecs over a compiled vendors.wasm module (synchronous: Workers, Node). */
 export function createVendorCodecs(module: WebAssembly.Module): VendorCodecs {
