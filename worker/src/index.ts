@@ -1,11 +1,19 @@
 import { createApp } from "./app.ts";
+import { consumeIngest } from "./ingest/consume.ts";
+import { consumeDeadLetters } from "./ingest/dead-letter.ts";
+import { isDeadLetterQueue } from "./ingest/queue.ts";
 import { drainSpool } from "./ingest/spool.ts";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  /** Cron (wrangler.toml): replay what the ingest spool kept while D1 was unavailable. */
+  /** The ingest queue (store in D1) and its dead-letter queue (keep in the R2 spool); wrangler.toml. */
+  async queue(batch, env) {
+    if (isDeadLetterQueue(batch.queue)) await consumeDeadLetters(batch, env);
+    else await consumeIngest(batch, env);
+  },
+  /** Cron (wrangler.toml): replay what the ingest spool kept while the queue or D1 was unavailable. */
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(
       drainSpool(env.DB, env.SPOOL).then((report) => {

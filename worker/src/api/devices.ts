@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../http/types.ts";
 import { quantityIndex } from "../ingest/decode/readings.ts";
 import { decodeValue } from "../ingest/decode/values.ts";
+import { forgetDevice } from "../ingest/device-cache.ts";
 import { EVENT_KINDS } from "../ingest/event.ts";
 import { iso } from "../store/db.ts";
 import { listDeviceEvents } from "../store/device-events.ts";
@@ -78,12 +79,17 @@ deviceRoutes.patch("/:devEui", async (c) => {
     public: patch.public ?? current.public,
     tags: patch.tags ?? current.tags,
   };
-  return c.json(deviceView(await updateDevice(c.env.DB, devEui, next, Date.now())));
+  const updated = await updateDevice(c.env.DB, devEui, next, Date.now());
+  // This isolate's ingest forgets the old entry at once; others find out through the insert's registry check.
+  forgetDevice(devEui);
+  return c.json(deviceView(updated));
 });
 
 deviceRoutes.delete("/:devEui", async (c) => {
   const { purge } = query(c, z.object({ purge: flag.default(false) }));
-  const removed = await deleteDevice(c.env.DB, devEuiOf(c.req.param("devEui")), purge);
+  const devEui = devEuiOf(c.req.param("devEui"));
+  const removed = await deleteDevice(c.env.DB, devEui, purge);
+  forgetDevice(devEui);
   return c.json({ deleted: true, ...removed });
 });
 

@@ -3,14 +3,36 @@ import { z } from "zod";
 import type { AppEnv } from "../http/types.ts";
 import { quantityIndex } from "../ingest/decode/readings.ts";
 import { redecodeQuarantine, redecodeUplinks } from "../ingest/redecode.ts";
-import { drainSpool, listSpool } from "../ingest/spool.ts";
-import { listQuarantined } from "../store/quarantine.ts";
+import { countSpool, drainSpool, listSpool } from "../ingest/spool.ts";
+import { iso } from "../store/db.ts";
+import { countOpenQuarantine, listQuarantined } from "../store/quarantine.ts";
+import { countUplinks } from "../store/uplinks.ts";
 import { codecId, profileId } from "./schemas.ts";
 import { devEuiParam, flag, isoTime, jsonBody, limit, query } from "./validate.ts";
 import { quarantineView } from "./views.ts";
 
-/** Operating ingest: the quarantine, re-decoding, the spool, the quantity table. */
+/** Operating ingest: where accepted events are, the quarantine, re-decoding, the spool, the quantity table. */
 export const ingestOpsRoutes = new Hono<AppEnv>();
+
+/**
+ * GET /v1/admin/ingest/status: what is still on its way to D1 — the ingest queue's backlog
+ * (messages not yet handed to the consumer; the batch being stored and messages waiting for a
+ * retry are not counted) and the spool. `?count=true` adds the stored uplinks and the open
+ * quarantine: full-table counts, for benchmarks and small deployments.
+ */
+ingestOpsRoutes.get("/ingest/status", async (c) => {
+  const q = query(c, z.object({ count: flag.default(false) }));
+  let queue: Record<string, unknown>;
+  try {
+    const m = await c.env.INGEST_QUEUE.metrics();
+    queue = { backlog: m.backlogCount, backlogBytes: m.backlogBytes, oldestMessageAt: m.oldestMessageTimestamp ? iso(new Date(m.oldestMessageTimestamp).getTime()) : null };
+  } catch (error) {
+    queue = { error: error instanceof Error ? error.message : String(error) };
+  }
+  const spool = await countSpool(c.env.SPOOL);
+  const stored = q.count ? { uplinks: await countUplinks(c.env.DB), quarantined: await countOpenQuarantine(c.env.DB) } : null;
+  return c.json({ queue, spool, stored });
+});
 
 ingestOpsRoutes.get("/quarantine", async (c) => {
   const q = query(

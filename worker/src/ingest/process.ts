@@ -31,30 +31,25 @@ export interface Reason {
 }
 
 /**
- * live: a network server is waiting; an uplink outside the token's scope is refused (403).
- * replay: the event was accepted earlier (spool, quarantine); refusing is no longer possible,
- * so it goes to quarantine with the reason.
+ * Stores one accepted event, on its own: the path of the exceptions (duplicates, registry
+ * changes, device events) of a consumed batch (batch.ts) and of quarantine replays. The event
+ * was accepted already, so refusing it is no longer possible: a device outside the token's scope
+ * sends it to quarantine with the reason. Every write is insert-if-new on a key the event
+ * carries, so running this twice for the same event — a redelivery, a retried batch, a spool
+ * replay after a failure half-way, a re-run of the quarantine — stores it once. D1 failures
+ * propagate as StoreError ("unavailable"); the caller retries the event later.
  */
-export type Mode = "live" | "replay";
-
-/**
- * Stores one accepted event. Every write is insert-if-new on a key the event carries, so
- * running this twice for the same event — a redelivery, a spool replay after a failure half-way,
- * a re-run of the quarantine — stores it once. D1 failures propagate as StoreError
- * ("unavailable"); accept.ts keeps the event in the spool then.
- */
-export async function processEvent(db: D1Database, event: IngestEvent, scope: Scope, mode: Mode): Promise<Outcome> {
-  return event.kind === "up" ? processUplink(db, event, scope, mode) : processDeviceEvent(db, event, scope, mode);
+export async function processEvent(db: D1Database, event: IngestEvent, scope: Scope): Promise<Outcome> {
+  return event.kind === "up" ? processUplink(db, event, scope) : processDeviceEvent(db, event, scope);
 }
 
 /**
- * parse (done) → find the device → authorize → decode → keep raw + dedupe + store + update the
- * device state (one transaction). The usual uplink of a device heard in the last minute costs one
- * D1 round trip: its registry entry comes from the isolate's cache, and the insert itself checks
- * both the duplicate rule and that the registry still matches. Anything else (first uplink,
- * duplicate, registry change) takes a second look at D1 and decides from there.
+ * find the device → authorize → decode → keep raw + dedupe + store + update the device state
+ * (one transaction). With a cached registry entry that costs one D1 round trip: the insert itself
+ * checks both the duplicate rule and that the registry still matches. Anything else (first
+ * uplink, duplicate, registry change) takes a second look at D1 and decides from there.
  */
-async function processUplink(db: D1Database, ev: UplinkEvent, scope: Scope, mode: Mode): Promise<Outcome> {
+async function processUplink(db: D1Database, ev: UplinkEvent, scope: Scope): Promise<Outcome> {
   const head = { kind: ev.kind, devEui: ev.devEui, time: ev.time };
   const payload = base64ToBytes(ev.payload);
   const dedupId = ev.dedupId === null ? null : hexToBytes(ev.dedupId);
@@ -73,7 +68,7 @@ async function processUplink(db: D1Database, ev: UplinkEvent, scope: Scope, mode
       device = target.device;
       rememberDevice(ev.devEui, device, now);
       // Authorize against the token's territory or commune.
-      const refused = authorize(scope, ev, device, mode);
+      const refused = authorize(scope, ev, device);
       if (refused) return quarantine(db, ev, scope, refused);
       if (target.seen) return { ...head, result: "duplicate" };
     }
@@ -84,29 +79,41 @@ async function processUplink(db: D1Database, ev: UplinkEvent, scope: Scope, mode
     // Keep raw + dedupe + store readings + update device state: one transaction.
     const statements = storeStatements(db, ev, device, payload, dedupId, decoded);
     const [inserted] = await runBatch(db, statements);
-    if (inserted === 1) {
-      return {
-        ...head,
-        result: "stored",
-        readings: decoded.rows.length,
-        // The note repeats the issue when decoding failed; the answer gives each once.
-        decode: { status: decoded.status, note: decoded.issue ? null : decoded.note, issue: decoded.issue },
-      };
-    }
+    if (inserted === 1) return storedUplink(ev, decoded);
     // Turned away: a duplicate, or the registry changed since the entry was read. Look again.
     forgetDevice(ev.devEui);
     device = undefined;
   }
   // The registry was read fresh, the frame is not a duplicate, and still the insert was refused:
   // another payload is stored under this device, time and frame counter. Keep it for a person.
-  return quarantine(db, ev, scope, {
-    code: "CONFLICTING_UPLINK",
-    message: `device ${ev.devEui} already has a different uplink with frame counter ${ev.fCnt} at ${new Date(ev.time).toISOString()}`,
-  });
+  return quarantine(db, ev, scope, conflictingUplink(ev));
 }
 
-/** The uplink row (insert-if-new, registry checked), its readings and the device state, for one batch. */
-function storeStatements(
+/** The outcome of an uplink whose insert went through. */
+export function storedUplink(ev: UplinkEvent, decoded: UplinkDecode): Outcome {
+  return {
+    kind: ev.kind,
+    devEui: ev.devEui,
+    time: ev.time,
+    result: "stored",
+    readings: decoded.rows.length,
+    // The note repeats the issue when decoding failed; the report gives each once.
+    decode: { status: decoded.status, note: decoded.issue ? null : decoded.note, issue: decoded.issue },
+  };
+}
+
+function conflictingUplink(ev: UplinkEvent): Reason {
+  return {
+    code: "CONFLICTING_UPLINK",
+    message: `device ${ev.devEui} already has a different uplink with frame counter ${ev.fCnt} at ${new Date(ev.time).toISOString()}`,
+  };
+}
+
+/**
+ * The uplink row (insert-if-new, registry checked), its readings and the device state, in this
+ * order: the first statement's change count (1 or 0) says whether the uplink was stored.
+ */
+export function storeStatements(
   db: D1Database,
   ev: UplinkEvent,
   device: IngestDevice,
@@ -153,11 +160,11 @@ function storeStatements(
 }
 
 /** join, status, ack, txack, log, location: one device_events row, plus the state an operator checks. */
-async function processDeviceEvent(db: D1Database, ev: DeviceEvent, scope: Scope, mode: Mode): Promise<Outcome> {
+async function processDeviceEvent(db: D1Database, ev: DeviceEvent, scope: Scope): Promise<Outcome> {
   const head = { kind: ev.kind, devEui: ev.devEui, time: ev.time };
   const device = await findIngestDevice(db, ev.devEui);
   if (!device) return quarantine(db, ev, scope, unknownDevice(ev.devEui));
-  const refused = authorize(scope, ev, device, mode);
+  const refused = authorize(scope, ev, device);
   if (refused) return quarantine(db, ev, scope, refused);
 
   const { source: _source, devEui: _devEui, time: _time, receivedAt: _receivedAt, kind: _kind, ...detail } = ev;
@@ -205,14 +212,14 @@ async function processDeviceEvent(db: D1Database, ev: DeviceEvent, scope: Scope,
   return { ...head, result: "stored", readings: readings.length };
 }
 
-function authorize(scope: Scope, ev: IngestEvent, device: IngestDevice, mode: Mode): Reason | null {
+/** Null if the token's scope covers the device, else why the event goes to quarantine. */
+export function authorize(scope: Scope, ev: IngestEvent, device: IngestDevice): Reason | null {
   if (inScope(scope, device)) return null;
   const refusal = outOfScope(scope, ev.devEui, device);
-  if (mode === "live") throw refusal;
   return { code: refusal.code, message: refusal.message };
 }
 
-function unknownDevice(devEui: string): Reason {
+export function unknownDevice(devEui: string): Reason {
   return {
     code: "UNKNOWN_DEVICE",
     message: `device ${devEui} is not registered: register it with POST /v1/admin/devices, then POST /v1/admin/redecode {"quarantine": true}`,
@@ -226,20 +233,27 @@ export interface QuarantinedPayload {
 }
 
 async function quarantine(db: D1Database, ev: IngestEvent, scope: Scope, reason: Reason): Promise<Outcome> {
-  const payload: QuarantinedPayload = { event: ev, scope };
-  await runBatch(db, [
-    prepareInsertQuarantined(db, {
-      eventKey: globalEventKey(ev),
-      receivedAt: ev.receivedAt,
-      source: ev.source,
-      kind: ev.kind,
-      devEui: ev.devEui,
-      time: ev.time,
-      reasonCode: reason.code,
-      reason: reason.message,
-      tokenId: scope.tokenId,
-      event: JSON.stringify(payload),
-    }),
-  ]);
+  await runBatch(db, [prepareQuarantine(db, ev, scope, reason)]);
+  return quarantined(ev, reason);
+}
+
+export function quarantined(ev: IngestEvent, reason: Reason): Outcome {
   return { kind: ev.kind, devEui: ev.devEui, time: ev.time, result: "quarantined", reason };
+}
+
+/** Insert-if-new of the whole event, with its scope and the reason, into the quarantine. */
+export function prepareQuarantine(db: D1Database, ev: IngestEvent, scope: Scope, reason: Reason): D1PreparedStatement {
+  const payload: QuarantinedPayload = { event: ev, scope };
+  return prepareInsertQuarantined(db, {
+    eventKey: globalEventKey(ev),
+    receivedAt: ev.receivedAt,
+    source: ev.source,
+    kind: ev.kind,
+    devEui: ev.devEui,
+    time: ev.time,
+    reasonCode: reason.code,
+    reason: reason.message,
+    tokenId: scope.tokenId,
+    event: JSON.stringify(payload),
+  });
 }

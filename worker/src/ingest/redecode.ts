@@ -64,7 +64,7 @@ export async function redecodeQuarantine(
   const report: QuarantineRedecodeReport = { events: page.length, stored: 0, duplicate: 0, stillQuarantined: 0, next: null };
   for (const row of page) {
     const { event, scope } = JSON.parse(row.event) as QuarantinedPayload;
-    const outcome = await processEvent(db, event, scope, "replay");
+    const outcome = await processEvent(db, event, scope);
     if (outcome.result === "quarantined") {
       report.stillQuarantined++;
       if (outcome.reason.code !== row.reasonCode || outcome.reason.message !== row.reason) {

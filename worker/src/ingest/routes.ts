@@ -7,12 +7,16 @@ import { iso } from "../store/db.ts";
 import { type Accepted, acceptEvent } from "./accept.ts";
 import { bodyFormat, readBody } from "./body.ts";
 import { chirpstackKind, parseChirpstack } from "./chirpstack/parse.ts";
+import { cachedDevice } from "./device-cache.ts";
+import type { IngestEvent } from "./event.ts";
+import { inScope, outOfScope, type Scope } from "./scope.ts";
 import { parseTtn } from "./ttn/parse.ts";
 
 /**
  * POST /v1/ingest/chirpstack?event=… (ChirpStack v4 HTTP integration, JSON or protobuf) and
  * POST /v1/ingest/ttn (The Things Stack webhook, JSON). Each reads: authenticate → check the
- * request → parse → accept (store, quarantine or spool) → answer fast.
+ * request → parse → authorize what is known → queue → answer. No D1 round trip on this path
+ * once the token is cached: storing, deduplicating and decoding happen in the queue consumer.
  */
 export const ingestRoutes = new Hono<AppEnv>();
 
@@ -22,6 +26,7 @@ ingestRoutes.post("/chirpstack", async (c) => {
   const kind = chirpstackKind(c.req.query("event"));
   const format = bodyFormat(c.req.header("content-type"), ["json", "protobuf"]);
   const event = parseChirpstack(kind, format, await readBody(c.req.raw), now);
+  authorizeKnown(scope, event, now);
   return answer(c, await acceptEvent(c.env, event, scope, now));
 });
 
@@ -30,20 +35,22 @@ ingestRoutes.post("/ttn", async (c) => {
   const scope = await verifyIngestToken(c.env, bearerToken(c.req.header("authorization"), "ingest token"), now);
   bodyFormat(c.req.header("content-type"), ["json"]);
   const event = parseTtn(await readBody(c.req.raw), now);
+  authorizeKnown(scope, event, now);
   return answer(c, await acceptEvent(c.env, event, scope, now));
 });
 
-/** 200 stored or duplicate; 202 quarantined or deferred (kept, not yet stored as readings). */
+/**
+ * 403 for a device this isolate knows (its registry entry is cached) to be outside the token's
+ * territory or commune. A device it does not know is not looked up here: the consumer reads the
+ * registry and quarantines the event with OUT_OF_SCOPE (or UNKNOWN_DEVICE).
+ */
+function authorizeKnown(scope: Scope, event: IngestEvent, now: number): void {
+  const device = cachedDevice(event.devEui, now);
+  if (device && !inScope(scope, device)) throw outOfScope(scope, event.devEui, device);
+}
+
+/** 202 either way: accepted (in the ingest queue) or deferred (in the R2 spool). */
 function answer(c: Context<AppEnv>, a: Accepted): Response {
   const head = { result: a.result, event: a.kind, devEui: a.devEui, time: iso(a.time) };
-  switch (a.result) {
-    case "stored":
-      return c.json({ ...head, readings: a.readings, ...(a.decode ? { decode: a.decode } : {}) }, 200);
-    case "duplicate":
-      return c.json(head, 200);
-    case "quarantined":
-      return c.json({ ...head, reason: a.reason }, 202);
-    case "deferred":
-      return c.json({ ...head, message: a.message }, 202);
-  }
+  return c.json(a.message === undefined ? head : { ...head, message: a.message }, 202);
 }

@@ -102,6 +102,22 @@ export async function findIngestDevice(db: D1Database, devEui: string): Promise<
   );
 }
 
+/** findIngestDevice for many devices in one read: devEui → entry, for those registered. */
+export async function findIngestDevices(db: D1Database, devEuis: readonly string[]): Promise<Map<string, IngestDevice>> {
+  if (devEuis.length === 0) return new Map();
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `SELECT d.dev_eui, d.id, d.commune, t.code AS territory, d.profile, d.codec FROM devices d
+         JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id
+         WHERE d.dev_eui IN (SELECT value FROM json_each(?1))`,
+      )
+      .bind(JSON.stringify(devEuis))
+      .all<IngestDevice & { dev_eui: string }>(),
+  );
+  return new Map(results.map(({ dev_eui, ...device }) => [dev_eui, device]));
+}
+
 export async function requireDevice(db: D1Database, devEui: string): Promise<Device> {
   const found = await findDevice(db, devEui);
   if (!found) throw notFound("device", devEui);

@@ -86,6 +86,11 @@ export async function listQuarantined(db: D1Database, f: QuarantineFilter): Prom
   return results.map(toQuarantined);
 }
 
+export async function countOpenQuarantine(db: D1Database): Promise<number> {
+  const row = await d1(() => db.prepare("SELECT count(*) AS n FROM quarantine WHERE resolved_at IS NULL").first<{ n: number }>());
+  return row?.n ?? 0;
+}
+
 export async function resolveQuarantined(db: D1Database, id: number, resolution: string, now: number): Promise<void> {
   await d1(() => db.prepare("UPDATE quarantine SET resolved_at = ?2, resolution = ?3 WHERE id = ?1").bind(id, now, resolution).run());
 }

@@ -122,6 +122,12 @@ export function prepareInsertNewUplink(db: D1Database, u: UplinkRecord, expected
 export const UPLINK_STORED = (time: string, fCnt: string, payload: string) =>
   `EXISTS (SELECT 1 FROM uplinks WHERE device_id = ?1 AND time = ${time} AND f_cnt = ${fCnt} AND payload = ${payload})`;
 
+/** Every stored uplink, counted (a full scan: operations and benchmarks, not a hot path). */
+export async function countUplinks(db: D1Database): Promise<number> {
+  const row = await d1(() => db.prepare("SELECT count(*) AS n FROM uplinks").first<{ n: number }>());
+  return row?.n ?? 0;
+}
+
 export function prepareUpdateUplinkDecode(db: D1Database, deviceId: number, time: number, fCnt: number, decode: DecodeStatus, note: string | null): D1PreparedStatement {
   return db.prepare("UPDATE uplinks SET decode = ?4, note = ?5 WHERE device_id = ?1 AND time = ?2 AND f_cnt = ?3").bind(deviceId, time, fCnt, DECODE[decode], note);
 }
