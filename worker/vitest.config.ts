@@ -7,7 +7,8 @@ import { defineProject } from "vitest/config";
 
 /**
  * The Worker's suites (test/worker/**) run inside workerd with the bindings of wrangler.toml:
- * a real local D1 (migrations applied by test/worker/setup.ts) and a local R2 bucket.
+ * a real local D1 (migrations applied by test/worker/setup.ts), the local ingest queues (their
+ * consumer is the Worker's own queue handler, in the tests' isolate) and a local R2 bucket.
  */
 const root = fileURLToPath(new URL("..", import.meta.url));
 const fixturesDir = join(root, "test/worker/fixtures");
@@ -34,6 +35,13 @@ export default defineProject(async () => ({
           CIGALE_ENV: "production",
           TEST_MIGRATIONS: await readD1Migrations(join(root, "worker/migrations")),
           TEST_FIXTURES: readFixtures(),
+        },
+        // The queues of wrangler.toml, run by the local queue broker with the same batch size and
+        // dead-letter queue, but test timing: a batch waits 50 ms (not 1 s) and a retry none
+        // (not 30 s), so that a message is dead-lettered after its 4th attempt within a second.
+        queueConsumers: {
+          "cigale-ingest": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 3, retryDelay: 0, deadLetterQueue: "cigale-ingest-dlq" },
+          "cigale-ingest-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 3, retryDelay: 0 },
         },
       },
     }),

@@ -63,9 +63,9 @@ export async function seedLocal(persistTo?: string): Promise<void> {
   run("wrangler", ["d1", "execute", "DB", "--local", "--file", file, ...(persistTo ? ["--persist-to", persistTo] : [])]);
 }
 
-/** Starts `wrangler dev` and resolves once it answers /v1/health. */
-export async function startWorker(port: number, persistTo?: string, quiet = false): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn("wrangler", ["dev", "--port", String(port), "--ip", "127.0.0.1", ...(persistTo ? ["--persist-to", persistTo] : [])], {
+/** Starts `wrangler dev` (with `extraArgs`) and resolves once it answers /v1/health. */
+export async function startWorker(port: number, persistTo?: string, quiet = false, extraArgs: string[] = []): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn("wrangler", ["dev", "--port", String(port), "--ip", "127.0.0.1", ...(persistTo ? ["--persist-to", persistTo] : []), ...extraArgs], {
     cwd: ROOT,
     stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit",
     env: { ...process.env, CI: "1" },

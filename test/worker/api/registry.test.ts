@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { envUp, newDevEui } from "../helpers/fixtures.ts";
 import { call, type ErrorAnswer } from "../helpers/http.ts";
+import { settle } from "../helpers/ingest.ts";
 import { bootstrapAdmin } from "../helpers/registry.ts";
 
 /** The device registry through the admin API: territories → communes → devices. */
@@ -141,7 +142,8 @@ describe("devices", () => {
     const devEui = newDevEui();
     await api("POST", "/v1/admin/devices", { ...base, devEui });
     const token = (await api<{ token: string }>("POST", "/v1/admin/ingest-tokens", { name: "t", territory: "amp" })).body.token;
-    expect((await call("POST", "/v1/ingest/chirpstack?event=up", { token, json: envUp(devEui) })).status).toBe(200);
+    expect((await call("POST", "/v1/ingest/chirpstack?event=up", { token, json: envUp(devEui) })).status).toBe(202);
+    await settle(token);
     await fail("DELETE", `/v1/admin/devices/${devEui}`, undefined, 409, "DEVICE_HAS_DATA", /1 stored uplink\(s\) and 9 reading\(s\): add \?purge=true/);
     const purged = await api("DELETE", `/v1/admin/devices/${devEui}?purge=true`);
     expect(purged.body).toEqual({ deleted: true, uplinks: 1, readings: 9 });

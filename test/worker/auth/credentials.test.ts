@@ -5,6 +5,7 @@ import { sameHash, sha256 } from "../../../worker/src/auth/secrets.ts";
 import worker from "../../../worker/src/index.ts";
 import { envUp, newDevEui } from "../helpers/fixtures.ts";
 import { call, type ErrorAnswer, request } from "../helpers/http.ts";
+import { accepted, MARKER_DEVICE, settle } from "../helpers/ingest.ts";
 import { type Registry, registerDevice, setUpRegistry } from "../helpers/registry.ts";
 
 /** The credentials matrix: who may write and read what, and what a refusal leaves behind (nothing). */
@@ -18,10 +19,19 @@ beforeAll(async () => {
   marseilleDevice = newDevEui();
   await registerDevice(reg.admin, aixDevice, { commune: "13001" });
   await registerDevice(reg.admin, marseilleDevice, { commune: "13055" });
+  // One uplink each through the territory's token: the queue consumer reads both registry
+  // entries, and this isolate knows from then on where the two devices are.
+  await accepted("up", up(aixDevice), reg.ingest);
+  await accepted("up", up(marseilleDevice), reg.ingest);
+  await settle(reg.ingest);
 });
 
+/** Uplinks and quarantined events (settle()'s markers left out), once everything accepted was consumed. */
 async function stored(): Promise<number> {
-  const r = await env.DB.prepare("SELECT (SELECT count(*) FROM uplinks) + (SELECT count(*) FROM quarantine) AS n").first<{ n: number }>();
+  await settle(reg.ingest);
+  const r = await env.DB.prepare("SELECT (SELECT count(*) FROM uplinks) + (SELECT count(*) FROM quarantine WHERE dev_eui <> ?1) AS n")
+    .bind(MARKER_DEVICE)
+    .first<{ n: number }>();
   return r?.n ?? -1;
 }
 
@@ -33,8 +43,8 @@ describe("ingest", () => {
     { name: "a Basic scheme", headers: () => ({ authorization: `Basic ${btoa("a:b")}` }), device: () => aixDevice, status: 401, code: "INVALID_AUTHORIZATION" },
     { name: "an unknown token", headers: () => ({ authorization: "Bearer cig_ingest_nope" }), device: () => aixDevice, status: 401, code: "INVALID_CREDENTIALS" },
     { name: "an admin key", headers: () => ({ authorization: `Bearer ${reg.admin}` }), device: () => aixDevice, status: 403, code: "WRONG_CREDENTIAL_KIND" },
-    { name: "a commune token for a device of another commune", headers: () => ({ authorization: `Bearer ${reg.aixOnly}` }), device: () => marseilleDevice, status: 403, code: "OUT_OF_SCOPE" },
-    { name: "a token of another territory", headers: () => ({ authorization: `Bearer ${reg.toulon}` }), device: () => aixDevice, status: 403, code: "OUT_OF_SCOPE" },
+    { name: "a commune token for a known device of another commune", headers: () => ({ authorization: `Bearer ${reg.aixOnly}` }), device: () => marseilleDevice, status: 403, code: "OUT_OF_SCOPE" },
+    { name: "a token of another territory, for a known device", headers: () => ({ authorization: `Bearer ${reg.toulon}` }), device: () => aixDevice, status: 403, code: "OUT_OF_SCOPE" },
     { name: "the dev ingest token outside development", headers: () => ({ authorization: "Bearer dev-ingest-token" }), device: () => aixDevice, status: 401, code: "DEV_CREDENTIAL_REFUSED" },
   ];
 
@@ -54,17 +64,32 @@ describe("ingest", () => {
     expect(r.body.error.message).toContain("commune 13055");
   });
 
+  it("a device the isolate does not know yet, outside the token's scope: accepted, then quarantined OUT_OF_SCOPE, never stored", async () => {
+    const stranger = newDevEui();
+    await registerDevice(reg.admin, stranger, { commune: "13055" });
+    const before = await stored();
+    await accepted("up", up(stranger), reg.aixOnly);
+    expect(await stored()).toBe(before + 1);
+    const q = await call<{ quarantine: { reason: { code: string; message: string } }[] }>("GET", `/v1/admin/quarantine?devEui=${stranger}`, { token: reg.admin });
+    expect(q.body.quarantine.map((e) => e.reason.code)).toEqual(["OUT_OF_SCOPE"]);
+    expect(q.body.quarantine[0]?.reason.message).toContain("commune 13001");
+    const uplinks = await env.DB.prepare("SELECT count(*) AS n FROM uplinks u JOIN devices d ON d.id = u.device_id WHERE d.dev_eui = ?1").bind(stranger).first<{ n: number }>();
+    expect(uplinks?.n).toBe(0);
+  });
+
   it("a commune token writes to its commune, a territory token to all of the territory's communes", async () => {
-    expect((await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.aixOnly, json: up(aixDevice) })).status).toBe(200);
-    expect((await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: up(aixDevice) })).status).toBe(200);
-    expect((await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: up(marseilleDevice) })).status).toBe(200);
+    const before = await stored();
+    await accepted("up", up(aixDevice), reg.aixOnly);
+    await accepted("up", up(aixDevice), reg.ingest);
+    await accepted("up", up(marseilleDevice), reg.ingest);
+    expect(await stored()).toBe(before + 3);
     expect((await call("POST", "/v1/ingest/ttn", { token: reg.toulon, body: "{}", contentType: "application/json" })).status).toBe(400);
   });
 
   it("a revoked token is refused from then on", async () => {
     const created = await call<{ id: number; token: string }>("POST", "/v1/admin/ingest-tokens", { token: reg.admin, json: { name: "short-lived", commune: "13001" } });
     const token = created.body.token;
-    expect((await call("POST", "/v1/ingest/chirpstack?event=up", { token, json: up(aixDevice) })).status).toBe(200);
+    expect((await call("POST", "/v1/ingest/chirpstack?event=up", { token, json: up(aixDevice) })).status).toBe(202);
     expect((await call("DELETE", `/v1/admin/ingest-tokens/${created.body.id}`, { token: reg.admin })).status).toBe(200);
     const r = await call<ErrorAnswer>("POST", "/v1/ingest/chirpstack?event=up", { token, json: up(aixDevice) });
     expect([r.status, r.body.error.code]).toEqual([401, "INVALID_CREDENTIALS"]);
@@ -85,7 +110,7 @@ describe("ingest", () => {
       await waitOnExecutionContext(ctx);
       return response.status;
     };
-    expect(await post("development")).toBe(200);
+    expect(await post("development")).toBe(202);
     expect(await post("production")).toBe(401);
     expect(await post("staging")).toBe(401);
   });

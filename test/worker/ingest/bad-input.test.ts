@@ -2,12 +2,14 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chirpstackUp, envFrame, fixtureBytes, fixtureJson, newDevEui, envUp } from "../helpers/fixtures.ts";
 import { call, type ErrorAnswer } from "../helpers/http.ts";
+import { DECODE, MARKER_DEVICE, settle } from "../helpers/ingest.ts";
 import { toProtobuf } from "../helpers/protobuf.ts";
 import { type Registry, registerDevice, setUpRegistry } from "../helpers/registry.ts";
 
 /**
  * Bad input, case by case: the exact status, the error code, a message that says what to fix,
- * and what the database and the spool hold afterwards. No 5xx, nothing silently dropped.
+ * and what the database, the queue and the spool hold afterwards. No 5xx, nothing silently
+ * dropped: a refused request never reaches the queue; an accepted one is stored, raw at least.
  */
 
 let reg: Registry;
@@ -18,11 +20,15 @@ beforeAll(async () => {
   await registerDevice(reg.admin, known, { profile: "env" });
 });
 
+/** What is stored (settle()'s markers left out), after everything accepted so far was consumed. */
 async function snapshot(): Promise<Record<string, number>> {
+  await settle(reg.ingest);
   const row = await env.DB.prepare(
     `SELECT (SELECT count(*) FROM uplinks) AS uplinks, (SELECT count(*) FROM readings) AS readings,
-            (SELECT count(*) FROM quarantine) AS quarantine, (SELECT count(*) FROM device_events) AS events`,
-  ).first<Record<string, number>>();
+            (SELECT count(*) FROM quarantine WHERE dev_eui <> ?1) AS quarantine, (SELECT count(*) FROM device_events) AS events`,
+  )
+    .bind(MARKER_DEVICE)
+    .first<Record<string, number>>();
   return { ...row, spool: (await env.SPOOL.list()).objects.length };
 }
 
@@ -115,6 +121,7 @@ describe("refused requests store nothing", () => {
     expect(r.headers.get("content-type")).toContain("application/json");
     expect(r.body.error.code).toBe(c.code);
     expect(r.body.error.message).toMatch(c.says);
+    expect((await env.INGEST_QUEUE.metrics()).backlogCount).toBe(0);
     expect(await snapshot()).toEqual(before);
   });
 
@@ -140,55 +147,57 @@ describe("accepted but not decodable: the raw uplink is kept with the reason", (
       .first<{ f_port: number; payload: string; decode: number; note: string }>();
   }
 
-  it("an unknown device goes to quarantine (202) and shows in the admin API", async () => {
+  async function post(json: unknown): Promise<void> {
+    const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json });
+    expect([r.status, r.body["result"]]).toEqual([202, "accepted"]);
+    await settle(reg.ingest);
+  }
+
+  it("an unknown device: accepted (202), then quarantined with its reason, shown in the admin API", async () => {
     const stranger = newDevEui();
     const before = await snapshot();
     const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: envUp(stranger) });
-    expect(r.status).toBe(202);
-    expect(r.body).toMatchObject({ result: "quarantined", reason: { code: "UNKNOWN_DEVICE" } });
-    expect((r.body["reason"] as { message: string }).message).toContain("POST /v1/admin/devices");
+    expect([r.status, r.body["result"]]).toEqual([202, "accepted"]);
     expect(await snapshot()).toEqual({ ...before, quarantine: before["quarantine"]! + 1 });
     const q = await call<{ quarantine: Record<string, unknown>[] }>("GET", `/v1/admin/quarantine?devEui=${stranger}`, { token: reg.admin });
     expect(q.body.quarantine).toHaveLength(1);
     expect(q.body.quarantine[0]).toMatchObject({ devEui: stranger, event: "up", reason: { code: "UNKNOWN_DEVICE" }, resolvedAt: null });
+    expect((q.body.quarantine[0]!["reason"] as { message: string }).message).toContain("POST /v1/admin/devices");
   });
 
   it("a wrong fPort for the profile: stored raw, decode failed UNSUPPORTED_PORT, no readings", async () => {
     const devEui = newDevEui();
     await registerDevice(reg.admin, devEui, { profile: "env" });
-    const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: chirpstackUp({ devEui, data: envFrame().bytes, fPort: 99 }) });
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ result: "stored", readings: 0, decode: { status: "failed", issue: { code: "UNSUPPORTED_PORT" } } });
-    expect(await uplink(devEui)).toMatchObject({ f_port: 99, decode: 1, note: expect.stringContaining("unsupported fPort 99") });
+    await post(chirpstackUp({ devEui, data: envFrame().bytes, fPort: 99 }));
+    expect(await uplink(devEui)).toMatchObject({ f_port: 99, decode: DECODE.failed, note: expect.stringMatching(/^UNSUPPORTED_PORT: .*unsupported fPort 99/) });
+    expect(await readingCount(devEui)).toBe(0);
   });
 
   it("a truncated frame: stored raw, decode failed, no readings", async () => {
     const devEui = newDevEui();
     await registerDevice(reg.admin, devEui, { profile: "env" });
     const { bytes, fPort } = envFrame();
-    const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: chirpstackUp({ devEui, data: bytes.slice(0, 5), fPort }) });
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ result: "stored", readings: 0, decode: { status: "failed" } });
+    await post(chirpstackUp({ devEui, data: bytes.slice(0, 5), fPort }));
     const row = await uplink(devEui);
     expect(row?.payload).toBe([...bytes.slice(0, 5)].map((b) => b.toString(16).padStart(2, "0")).join("").toUpperCase());
-    expect(row?.decode).toBe(1);
+    expect(row?.decode).toBe(DECODE.failed);
+    expect(await readingCount(devEui)).toBe(0);
   });
 
   it("a commercial codec without a decoder yet: stored raw with “no decoder for codec X yet”", async () => {
     const devEui = newDevEui();
     await registerDevice(reg.admin, devEui, { profile: null, codec: "acme/unreleased-sensor" });
-    const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: chirpstackUp({ devEui, data: "AQID", fPort: 5 }) });
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ result: "stored", readings: 0, decode: { status: "failed", issue: { code: "NO_DECODER" } } });
-    expect((await uplink(devEui))?.note).toContain("no decoder for codec acme/unreleased-sensor yet");
+    await post(chirpstackUp({ devEui, data: "AQID", fPort: 5 }));
+    expect(await uplink(devEui)).toMatchObject({ decode: DECODE.failed, note: expect.stringMatching(/^NO_DECODER: .*no decoder for codec acme\/unreleased-sensor yet/) });
+    expect(await readingCount(devEui)).toBe(0);
   });
 
   it("an uplink without application payload (fPort 0): stored raw as empty, no error", async () => {
     const devEui = newDevEui();
     await registerDevice(reg.admin, devEui, { profile: "env" });
-    const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: chirpstackUp({ devEui, data: "", fPort: 0 }) });
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ result: "stored", readings: 0, decode: { status: "empty", issue: null } });
+    await post(chirpstackUp({ devEui, data: "", fPort: 0 }));
+    expect(await uplink(devEui)).toEqual({ f_port: 0, payload: "", decode: DECODE.empty, note: "fPort 0: MAC commands only, no application payload" });
+    expect(await readingCount(devEui)).toBe(0);
   });
 
   it("unknown fields are ignored and fields ChirpStack omits when zero may be absent", async () => {
@@ -204,8 +213,13 @@ describe("accepted but not decodable: the raw uplink is kept with the reason", (
       rxInfo: [{ gatewayId: "0016c001f153a14c", crcStatus: "CRC_OK", futureField: 1 }],
       someFutureEventField: "x",
     };
-    const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: reg.ingest, json: minimal });
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ result: "stored", readings: 9 });
+    await post(minimal);
+    expect(await uplink(devEui)).toMatchObject({ decode: DECODE.ok, note: null });
+    expect(await readingCount(devEui)).toBe(9);
   });
 });
+
+async function readingCount(devEui: string): Promise<number> {
+  const row = await env.DB.prepare("SELECT count(*) AS n FROM readings r JOIN devices d ON d.id = r.device_id WHERE d.dev_eui = ?1").bind(devEui).first<{ n: number }>();
+  return row?.n ?? -1;
+}

@@ -2,10 +2,14 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chirpstackEvent, chirpstackUp, ENV_READING, envFrame, fixtureBytes, fixtureJson, newDevEui } from "../helpers/fixtures.ts";
 import { call } from "../helpers/http.ts";
+import { DECODE, settle, storedUplinks } from "../helpers/ingest.ts";
 import { toProtobuf } from "../helpers/protobuf.ts";
 import { type Registry, registerDevice, setUpRegistry } from "../helpers/registry.ts";
 
-/** ChirpStack v4 HTTP integration: every event type, as JSON and as protobuf, into D1. */
+/**
+ * ChirpStack v4 HTTP integration: every event type, as JSON and as protobuf, answered 202 once
+ * queued, then stored in D1 by the queue consumer.
+ */
 
 let reg: Registry;
 beforeAll(async () => {
@@ -16,6 +20,7 @@ const post = (event: string, body: BodyInit, contentType: string, token = reg.in
   call(`POST`, `/v1/ingest/chirpstack?event=${event}`, { token, body, contentType });
 const postJson = (event: string, json: unknown) => post(event, JSON.stringify(json), "application/json");
 const postPb = (event: string, bytes: Uint8Array) => post(event, bytes, "application/octet-stream");
+const accepted = (event: string, devEui: string, time: string) => ({ result: "accepted", event, devEui, time });
 
 async function uplinkRows(devEui: string) {
   const { results } = await env.DB.prepare(
@@ -33,13 +38,12 @@ async function readings(devEui: string) {
 }
 
 describe("up", () => {
-  it("stores the fixture uplink (JSON) raw, with its undecodable payload recorded, and the device state", async () => {
+  it("answers 202 accepted, then stores the fixture uplink (JSON) raw, with its undecodable payload recorded, and the device state", async () => {
     await registerDevice(reg.admin, "0018b20000000001", { profile: "waste" });
     const r = await post("up", fixtureBytes("chirpstack/up.json"), "application/json");
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ result: "stored", event: "up", devEui: "0018b20000000001", time: "2026-03-14T09:34:15.775Z", readings: 0 });
-    // "AQDm" on fPort 10 is another vendor's frame: header version 0 is no Cigale format.
-    expect(r.body["decode"]).toMatchObject({ status: "failed", issue: { code: "UNKNOWN_VERSION" } });
+    expect(r.status).toBe(202);
+    expect(r.body).toEqual(accepted("up", "0018b20000000001", "2026-03-14T09:34:15.775Z"));
+    await settle(reg.ingest);
     expect(await uplinkRows("0018b20000000001")).toEqual([
       {
         time: Date.parse("2026-03-14T09:34:15.775Z"),
@@ -52,7 +56,8 @@ describe("up", () => {
         dr: 5,
         gateways: 1,
         source: 1,
-        decode: 1,
+        // "AQDm" on fPort 10 is another vendor's frame: header version 0 is no Cigale format.
+        decode: DECODE.failed,
         note: expect.stringContaining("UNKNOWN_VERSION"),
       },
     ]);
@@ -61,10 +66,11 @@ describe("up", () => {
     expect(device.body.state).toMatchObject({ lastSeenAt: "2026-03-14T09:34:15.775Z", fCnt: 42, fPort: 10, rssi: -87, snr: 9.25, dr: 5 });
   });
 
-  it("reads the protobuf fixture (up.pb) as the same event as up.json: a duplicate", async () => {
+  it("reads the protobuf fixture (up.pb) as the same event as up.json: accepted, then found a duplicate", async () => {
     const r = await post("up", fixtureBytes("chirpstack/up.pb"), "application/octet-stream");
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ result: "duplicate", event: "up", devEui: "0018b20000000001", time: "2026-03-14T09:34:15.775Z" });
+    expect(r.status).toBe(202);
+    expect(r.body).toEqual(accepted("up", "0018b20000000001", "2026-03-14T09:34:15.775Z"));
+    await settle(reg.ingest);
     expect(await uplinkRows("0018b20000000001")).toHaveLength(1);
   });
 
@@ -75,8 +81,9 @@ describe("up", () => {
       const { bytes, fPort } = envFrame();
       const up = chirpstackUp({ devEui, fCnt: 7, fPort, data: bytes, time: Date.parse("2026-03-14T10:00:00Z") });
       const r = encoding === "json" ? await postJson("up", up) : await postPb("up", toProtobuf("up", up));
-      expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ result: "stored", readings: 9, decode: { status: "ok", note: null, issue: null } });
+      expect([r.status, r.body["result"]]).toEqual([202, "accepted"]);
+      await settle(reg.ingest);
+      expect(await storedUplinks(devEui)).toEqual([{ f_cnt: 7, f_port: fPort, payload: expect.any(String), decode: DECODE.ok, note: null, readings: 9 }]);
       const time = "2026-03-14T10:00:00.000Z";
       expect(await readings(devEui)).toEqual(
         [
@@ -110,8 +117,10 @@ describe.each(OTHER_KINDS)("%s", (kind) => {
     await registerDevice(reg.admin, pbDevice);
     const j = await postJson(kind, chirpstackEvent(kind, jsonDevice));
     const p = await postPb(kind, toProtobuf(kind, chirpstackEvent(kind, pbDevice)));
-    expect([j.status, j.body["result"]]).toEqual([200, "stored"]);
-    expect([p.status, p.body["result"]]).toEqual([200, "stored"]);
+    const time = new Date(Date.parse(String(fixtureJson(`chirpstack/${kind}.json`)["time"]))).toISOString();
+    expect([j.status, j.body]).toEqual([202, accepted(kind, jsonDevice, time)]);
+    expect([p.status, p.body]).toEqual([202, accepted(kind, pbDevice, time)]);
+    await settle(reg.ingest);
   });
 
   const events = async (devEui: string) =>
@@ -148,7 +157,8 @@ describe.each(OTHER_KINDS)("%s", (kind) => {
 
   it("stores a redelivery once", async () => {
     const again = await postJson(kind, chirpstackEvent(kind, jsonDevice));
-    expect([again.status, again.body["result"]]).toEqual([200, "duplicate"]);
+    expect([again.status, again.body["result"]]).toEqual([202, "accepted"]);
+    await settle(reg.ingest);
     expect(await events(jsonDevice)).toHaveLength(1);
   });
 });
@@ -158,6 +168,7 @@ describe("log events", () => {
     const devEui = newDevEui();
     await registerDevice(reg.admin, devEui);
     await postJson("log", chirpstackEvent("log", devEui));
+    await settle(reg.ingest);
     const { events } = (await call<{ events: Record<string, unknown>[] }>("GET", `/v1/admin/devices/${devEui}/events?kind=log`, { token: reg.admin })).body;
     expect(events[0]).toMatchObject({
       level: "ERROR",
@@ -171,6 +182,7 @@ describe("log events", () => {
     await registerDevice(reg.admin, devEui);
     await postJson("log", chirpstackEvent("log", devEui, { time: "2026-03-14T11:02:33.018774560+00:00" }));
     await postJson("log", chirpstackEvent("log", devEui, { time: "2026-03-14T11:02:33.018999999+00:00" }));
+    await settle(reg.ingest);
     const { events } = (await call<{ events: unknown[] }>("GET", `/v1/admin/devices/${devEui}/events`, { token: reg.admin })).body;
     expect(events).toHaveLength(2);
   });
@@ -181,6 +193,7 @@ describe("status events", () => {
     const devEui = newDevEui();
     await registerDevice(reg.admin, devEui);
     await postJson("status", chirpstackEvent("status", devEui, { batteryLevelUnavailable: true, batteryLevel: 0 }));
+    await settle(reg.ingest);
     const state = (await call<{ state: Record<string, unknown> }>("GET", `/v1/admin/devices/${devEui}`, { token: reg.admin })).body.state;
     expect(state).toMatchObject({ batteryLevel: null, margin: 10 });
     expect(await readings(devEui)).toEqual([]);

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chirpstackEvent, chirpstackUp, envFrame, frame, newDevEui, envUp } from "../helpers/fixtures.ts";
 import { call } from "../helpers/http.ts";
+import { settle } from "../helpers/ingest.ts";
 import { type Registry, registerDevice, setUpRegistry } from "../helpers/registry.ts";
 
 /** Raw first, decode again later: after a registry or codec fix, POST /v1/admin/redecode. */
@@ -11,7 +12,10 @@ beforeAll(async () => {
   reg = await setUpRegistry();
 });
 
-const postUp = (json: unknown, token = reg.ingest) => call("POST", "/v1/ingest/chirpstack?event=up", { token, json });
+async function postUp(json: unknown, token = reg.ingest): Promise<void> {
+  const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token, json });
+  expect([r.status, r.body["result"]]).toEqual([202, "accepted"]);
+}
 const redecode = (json: unknown) => call<Record<string, unknown>>("POST", "/v1/admin/redecode", { token: reg.admin, json });
 
 async function state(devEui: string): Promise<{ decode: number[]; readings: string[] }> {
@@ -34,6 +38,7 @@ describe("stored uplinks", () => {
       const f = frame("env", { air: { temperature: 20 + i }, battery: 3.6 });
       await postUp(chirpstackUp({ devEui, fCnt: i, fPort: f.fPort, data: f.bytes, time: T + i * 600_000 }));
     }
+    await settle(reg.ingest);
     expect(await state(devEui)).toEqual({ decode: [1, 1, 1], readings: [] });
 
     // The registry was wrong: it is one of our env stations.
@@ -61,6 +66,7 @@ describe("stored uplinks", () => {
     await registerDevice(reg.admin, devEui, { profile: "waste" });
     const f = envFrame();
     await postUp(chirpstackUp({ devEui, fCnt: 1, fPort: f.fPort, data: f.bytes, time: T }));
+    await settle(reg.ingest);
     await call("PATCH", `/v1/admin/devices/${devEui}`, { token: reg.admin, json: { profile: "env" } });
     await redecode({ devEui });
     const s = await state(devEui);
@@ -76,6 +82,7 @@ describe("stored uplinks", () => {
       const f = frame("env", { air: { no2: 30 + i } });
       await postUp(chirpstackUp({ devEui, fCnt: i, fPort: f.fPort, data: f.bytes, time: T + i * 3_600_000 }));
     }
+    await settle(reg.ingest);
     await call("PATCH", `/v1/admin/devices/${devEui}`, { token: reg.admin, json: { profile: "env" } });
     const ranged = await redecode({ devEui, from: new Date(T + 3_600_000).toISOString(), to: new Date(T + 3 * 3_600_000).toISOString() });
     expect(ranged.body).toMatchObject({ uplinks: 2, decoded: 2 });
@@ -96,6 +103,7 @@ describe("stored uplinks", () => {
       const f = frame("env", { air: { o3: 40 } });
       await postUp(chirpstackUp({ devEui, fCnt: 1, fPort: f.fPort, data: f.bytes, time: T }));
     }
+    await settle(reg.ingest);
     // The registry learns these are our env stations; one selection re-decodes all of them.
     for (const devEui of [a, b]) await call("PATCH", `/v1/admin/devices/${devEui}`, { token: reg.admin, json: { profile: "env" } });
     expect((await redecode({ codec: "acme/air-3" })).body).toMatchObject({ uplinks: 0 });
@@ -116,9 +124,10 @@ describe("quarantine", () => {
   it("events of an unknown device are stored once the device is registered, and leave the open list", async () => {
     const devEui = newDevEui();
     const f = envFrame();
-    expect((await postUp(chirpstackUp({ devEui, fCnt: 1, fPort: f.fPort, data: f.bytes, time: T }))).status).toBe(202);
-    expect((await postUp(chirpstackUp({ devEui, fCnt: 2, fPort: f.fPort, data: f.bytes, time: T + 600_000 }))).status).toBe(202);
+    await postUp(chirpstackUp({ devEui, fCnt: 1, fPort: f.fPort, data: f.bytes, time: T }));
+    await postUp(chirpstackUp({ devEui, fCnt: 2, fPort: f.fPort, data: f.bytes, time: T + 600_000 }));
     expect((await call("POST", "/v1/ingest/chirpstack?event=join", { token: reg.ingest, json: chirpstackEvent("join", devEui) })).status).toBe(202);
+    await settle(reg.ingest);
     const open = await call<{ quarantine: { id: number }[] }>("GET", `/v1/admin/quarantine?devEui=${devEui}`, { token: reg.admin });
     expect(open.body.quarantine).toHaveLength(3);
 
@@ -140,7 +149,8 @@ describe("quarantine", () => {
 
   it("keeps the scope the event was accepted under: a device registered outside it stays quarantined", async () => {
     const devEui = newDevEui();
-    expect((await postUp(envUp(devEui), reg.aixOnly)).status).toBe(202);
+    await postUp(envUp(devEui), reg.aixOnly);
+    await settle(reg.ingest);
     await registerDevice(reg.admin, devEui, { commune: "13055" });
     const r = await redecode({ quarantine: true, devEui });
     expect(r.body).toMatchObject({ events: 1, stillQuarantined: 1 });

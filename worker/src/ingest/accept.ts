@@ -24,7 +24,7 @@ export interface Accepted {
 export async function acceptEvent(env: Env, event: IngestEvent, scope: Scope, now: number): Promise<Accepted> {
   const head = { kind: event.kind, devEui: event.devEui, time: event.time };
   try {
-    await env.INGEST_QUEUE.send(ingestMessage(event, scope, now), { contentType: "json" });
+    await env.INGEST_QUEUE.send(ingestMessage(event, scope, now));
     return { ...head, result: "accepted" };
   } catch (error) {
     const reason = `ingest queue send failed: ${error instanceof Error ? error.message : String(error)}`;

@@ -3,7 +3,7 @@ import type { IngestDevice } from "../store/uplinks.ts";
 /**
  * Registry entries of recently heard devices, per isolate, so that a usual uplink costs one D1
  * round trip (the store batch) instead of two. Staleness is harmless: the uplink insert checks
- * the registry still matches (prepareInsertNewUplink) and a mismatch sends ingest back to D1.
+ * the registry still matches (prepareInsertNewUplinks) and a mismatch sends ingest back to D1.
  */
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 20_000;

@@ -1,10 +1,10 @@
 import { hexToBytes, runBatch } from "../store/db.ts";
 import { prepareInsertDeviceEvent } from "../store/device-events.ts";
-import { prepareJoinState, prepareLocationState, prepareStatusState, prepareUplinkState } from "../store/device-state.ts";
+import { prepareJoinState, prepareLocationState, prepareStatusState, prepareUplinkStates } from "../store/device-state.ts";
 import { findIngestDevice } from "../store/devices.ts";
 import { prepareInsertQuarantined } from "../store/quarantine.ts";
 import { prepareInsertReadings, prepareInsertUplinkReadings, type ReadingRow } from "../store/readings.ts";
-import { type DecodeStatus, findUplinkTarget, type IngestDevice, prepareInsertNewUplink } from "../store/uplinks.ts";
+import { type DecodeStatus, findUplinkTarget, type IngestDevice, prepareInsertNewUplinks } from "../store/uplinks.ts";
 import { quantityIndex } from "./decode/readings.ts";
 import { decodeUplink, type UplinkDecode } from "./decode/uplink.ts";
 import { encodeValue } from "./decode/values.ts";
@@ -77,8 +77,7 @@ async function processUplink(db: D1Database, ev: UplinkEvent, scope: Scope): Pro
     const decoded = decodeUplink(device, ev.fPort, payload, ev.time, await quantityIndex(db));
 
     // Keep raw + dedupe + store readings + update device state: one transaction.
-    const statements = storeStatements(db, ev, device, payload, dedupId, decoded);
-    const [inserted] = await runBatch(db, statements);
+    const [inserted] = await runBatch(db, storeStatements(db, [{ ev, device, payload, dedupId, decoded }]));
     if (inserted === 1) return storedUplink(ev, decoded);
     // Turned away: a duplicate, or the registry changed since the entry was read. Look again.
     forgetDevice(ev.devEui);
@@ -109,54 +108,63 @@ function conflictingUplink(ev: UplinkEvent): Reason {
   };
 }
 
+/** An uplink ready to be stored: the event, its device's registry entry, its bytes and what decoding gave. */
+export interface UplinkToStore {
+  ev: UplinkEvent;
+  device: IngestDevice;
+  payload: Uint8Array;
+  dedupId: Uint8Array | null;
+  decoded: UplinkDecode;
+}
+
 /**
- * The uplink row (insert-if-new, registry checked), its readings and the device state, in this
- * order: the first statement's change count (1 or 0) says whether the uplink was stored.
+ * The uplink rows (insert-if-new, registry checked; RETURNING the keys of those stored), their
+ * readings and the devices' states, in this order, for one transaction: the first statement says
+ * which uplinks were stored, and the others only write for those.
  */
-export function storeStatements(
-  db: D1Database,
-  ev: UplinkEvent,
-  device: IngestDevice,
-  payload: Uint8Array,
-  dedupId: Uint8Array | null,
-  decoded: UplinkDecode,
-): D1PreparedStatement[] {
-  const statements = [
-    prepareInsertNewUplink(
+export function storeStatements(db: D1Database, uplinks: readonly UplinkToStore[]): D1PreparedStatement[] {
+  return [
+    prepareInsertNewUplinks(
       db,
-      {
+      uplinks.map(({ ev, device, payload, dedupId, decoded }) => ({
+        uplink: {
+          deviceId: device.id,
+          time: ev.time,
+          fCnt: ev.fCnt,
+          fPort: ev.fPort,
+          payload,
+          dedupId,
+          rssi: ev.rssi,
+          snr: ev.snr,
+          dr: ev.dr,
+          gateways: ev.gateways,
+          source: ev.source,
+          decode: decoded.status,
+          note: decoded.note,
+        },
+        expected: { ...device, devEui: ev.devEui },
+      })),
+    ),
+    ...prepareInsertUplinkReadings(
+      db,
+      uplinks.map(({ ev, device, payload, decoded }) => ({ deviceId: device.id, uplink: { time: ev.time, fCnt: ev.fCnt, payload }, rows: decoded.rows })),
+    ),
+    prepareUplinkStates(
+      db,
+      uplinks.map(({ ev, device, payload, decoded }) => ({
         deviceId: device.id,
         time: ev.time,
         fCnt: ev.fCnt,
         fPort: ev.fPort,
         payload,
-        dedupId,
         rssi: ev.rssi,
         snr: ev.snr,
         dr: ev.dr,
-        gateways: ev.gateways,
-        source: ev.source,
-        decode: decoded.status,
-        note: decoded.note,
-      },
-      { ...device, devEui: ev.devEui },
+        battery: decoded.battery,
+        firmware: decoded.firmware,
+      })),
     ),
   ];
-  if (decoded.rows.length > 0) statements.push(prepareInsertUplinkReadings(db, device.id, { time: ev.time, fCnt: ev.fCnt, payload }, decoded.rows));
-  statements.push(
-    prepareUplinkState(db, device.id, {
-      time: ev.time,
-      fCnt: ev.fCnt,
-      fPort: ev.fPort,
-      payload,
-      rssi: ev.rssi,
-      snr: ev.snr,
-      dr: ev.dr,
-      battery: decoded.battery,
-      firmware: decoded.firmware,
-    }),
-  );
-  return statements;
 }
 
 /** join, status, ack, txack, log, location: one device_events row, plus the state an operator checks. */

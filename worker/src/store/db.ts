@@ -32,6 +32,12 @@ export async function runBatch(db: D1Database, statements: D1PreparedStatement[]
   return results.map((r) => r.meta.changes);
 }
 
+/** Runs statements in one D1 transaction (all or nothing); returns each statement's result (rows of RETURNING too). */
+export async function runBatchResults(db: D1Database, statements: D1PreparedStatement[]): Promise<D1Result[]> {
+  if (statements.length === 0) return [];
+  return d1(() => db.batch(statements));
+}
+
 /** Epoch ms → ISO 8601 (UTC), or null. */
 export function iso(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : new Date(ms).toISOString();

@@ -1,4 +1,4 @@
-import { d1 } from "./db.ts";
+import { bytesToHex, d1 } from "./db.ts";
 import { UPLINK_STORED } from "./uplinks.ts";
 
 /**
@@ -7,6 +7,7 @@ import { UPLINK_STORED } from "./uplinks.ts";
  */
 
 export interface UplinkState {
+  deviceId: number;
   time: number;
   fCnt: number;
   fPort: number;
@@ -19,18 +20,28 @@ export interface UplinkState {
   firmware: string | null;
 }
 
-/** After prepareInsertNewUplink in the same batch: moves the state forward if that uplink row is there. */
-export function prepareUplinkState(db: D1Database, deviceId: number, s: UplinkState): D1PreparedStatement {
+/**
+ * After prepareInsertNewUplinks in the same batch: moves each device's state forward to those
+ * uplinks whose row is there, in order (a device may appear more than once).
+ */
+export function prepareUplinkStates(db: D1Database, states: readonly UplinkState[]): D1PreparedStatement {
+  const json = states.map((s) => [s.deviceId, s.time, s.fCnt, s.fPort, s.rssi, s.snr, s.dr, s.battery, s.firmware, bytesToHex(s.payload)]);
   return db
     .prepare(
       `INSERT INTO device_state (device_id, last_seen_at, f_cnt, f_port, rssi, snr, dr, battery, firmware)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE ${UPLINK_STORED("?2", "?3", "?10")}
+       SELECT s.device_id, s.time, s.f_cnt, s.f_port, s.rssi, s.snr, s.dr, s.battery, s.firmware
+       FROM (SELECT j.value ->> 0 AS device_id, j.value ->> 1 AS time, j.value ->> 2 AS f_cnt, j.value ->> 3 AS f_port,
+               j.value ->> 4 AS rssi, j.value ->> 5 AS snr, j.value ->> 6 AS dr, j.value ->> 7 AS battery, j.value ->> 8 AS firmware,
+               j.value ->> 9 AS payload, j.key AS n
+             FROM json_each(?1) AS j) AS s
+       WHERE ${UPLINK_STORED("s.device_id", "s.time", "s.f_cnt", "s.payload")}
+       ORDER BY s.n
        ON CONFLICT (device_id) DO UPDATE SET last_seen_at = excluded.last_seen_at, f_cnt = excluded.f_cnt, f_port = excluded.f_port,
          rssi = excluded.rssi, snr = excluded.snr, dr = excluded.dr,
          battery = coalesce(excluded.battery, battery), firmware = coalesce(excluded.firmware, firmware)
        WHERE excluded.last_seen_at >= coalesce(device_state.last_seen_at, 0)`,
     )
-    .bind(deviceId, s.time, s.fCnt, s.fPort, s.rssi, s.snr, s.dr, s.battery, s.firmware, s.payload);
+    .bind(JSON.stringify(json));
 }
 
 export function prepareJoinState(db: D1Database, deviceId: number, time: number, devAddr: string | null): D1PreparedStatement {

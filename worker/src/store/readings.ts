@@ -1,4 +1,4 @@
-import { d1 } from "./db.ts";
+import { bytesToHex, d1 } from "./db.ts";
 import { UPLINK_STORED } from "./uplinks.ts";
 
 /** One row of the readings table: quantity id, epoch ms, stored value (see ingest/decode/values.ts). */
@@ -19,23 +19,49 @@ export function prepareInsertReadings(db: D1Database, deviceId: number, rows: re
     .bind(deviceId, JSON.stringify(rows));
 }
 
+/** The readings one uplink produced, to be stored if that uplink is. */
+export interface UplinkReadings {
+  deviceId: number;
+  uplink: { time: number; fCnt: number; payload: Uint8Array };
+  rows: readonly ReadingRow[];
+}
+
+/** Readings per statement: keeps the JSON parameter well under D1's 2 MB value limit. */
+const ROWS_PER_STATEMENT = 5000;
+
 /**
- * The readings of an uplink, written in the same batch after prepareInsertNewUplink and only if
- * that uplink row is there: a delivery the insert turned away adds nothing.
+ * The readings of uplinks, written in the same batch after prepareInsertNewUplinks and only
+ * where that uplink row is there: a delivery the insert turned away adds nothing. One statement
+ * per 5,000 readings, each reading carrying its uplink's key.
  */
-export function prepareInsertUplinkReadings(
-  db: D1Database,
-  deviceId: number,
-  uplink: { time: number; fCnt: number; payload: Uint8Array },
-  rows: readonly ReadingRow[],
-): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT OR IGNORE INTO readings (device_id, quantity_id, time, value)
-       SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?2) AS j
-       WHERE ${UPLINK_STORED("?3", "?4", "?5")}`,
-    )
-    .bind(deviceId, JSON.stringify(rows), uplink.time, uplink.fCnt, uplink.payload);
+export function prepareInsertUplinkReadings(db: D1Database, uplinks: readonly UplinkReadings[]): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  let chunk: unknown[] = [];
+  const flush = () => {
+    if (chunk.length === 0) return;
+    statements.push(
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO readings (device_id, quantity_id, time, value)
+           SELECT r.device_id, r.quantity_id, r.time, r.value
+           FROM (SELECT j.value ->> 0 AS device_id, j.value ->> 1 AS quantity_id, j.value ->> 2 AS time, j.value ->> 3 AS value,
+                   j.value ->> 4 AS up_time, j.value ->> 5 AS up_f_cnt, j.value ->> 6 AS up_payload
+                 FROM json_each(?1) AS j) AS r
+           WHERE ${UPLINK_STORED("r.device_id", "r.up_time", "r.up_f_cnt", "r.up_payload")}`,
+        )
+        .bind(JSON.stringify(chunk)),
+    );
+    chunk = [];
+  };
+  for (const { deviceId, uplink, rows } of uplinks) {
+    const payload = bytesToHex(uplink.payload);
+    for (const [quantityId, time, value] of rows) {
+      chunk.push([deviceId, quantityId, time, value, uplink.time, uplink.fCnt, payload]);
+      if (chunk.length === ROWS_PER_STATEMENT) flush();
+    }
+  }
+  flush();
+  return statements;
 }
 
 /** Deletes every reading of a device at the given times (all quantities): what a re-decode replaces. */

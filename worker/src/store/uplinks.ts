@@ -1,4 +1,4 @@
-import { d1 } from "./db.ts";
+import { bytesToHex, d1 } from "./db.ts";
 
 /** Decode status of a stored uplink (uplinks.decode). */
 export const DECODE = { ok: 0, failed: 1, partial: 2, empty: 3 } as const;
@@ -78,58 +78,79 @@ export interface RegistryExpectation {
   codec: string | null;
 }
 
+export interface NewUplink {
+  uplink: UplinkRecord;
+  expected: RegistryExpectation;
+}
+
+/** An uplink's key, as RETURNING gives it back: "device:time:fCnt". */
+export const uplinkKey = (deviceId: number, time: number, fCnt: number) => `${deviceId}:${time}:${fCnt}`;
+
 /**
- * Inserts the uplink if it is new and the device is still registered as `expected`; changes 0
- * rows otherwise. "New" is the duplicate rule of findUplinkTarget, checked inside the insert, so
- * concurrent deliveries cannot both pass it. Ingest can therefore decode with a cached registry
- * entry and still never store under a stale one: a 0 sends it back to read the registry.
+ * Inserts each uplink that is new and whose device is still registered as expected, in one
+ * statement (the rows travel as one JSON parameter); RETURNING gives the keys of those inserted,
+ * the others changed nothing. "New" is the duplicate rule of findUplinkTarget, checked inside the
+ * insert, so concurrent deliveries cannot both pass it. Ingest can therefore decode with a cached
+ * registry entry and still never store under a stale one: a refused row sends ingest back to read
+ * the registry. The rule is checked against rows stored before the statement: two copies of one
+ * frame in the same call are the caller's to tell apart (batch.ts stores the second one later).
  */
-export function prepareInsertNewUplink(db: D1Database, u: UplinkRecord, expected: RegistryExpectation): D1PreparedStatement {
+export function prepareInsertNewUplinks(db: D1Database, rows: readonly NewUplink[]): D1PreparedStatement {
+  const json = rows.map(({ uplink: u, expected: e }) => [
+    u.deviceId,
+    u.time,
+    u.fCnt,
+    u.fPort,
+    bytesToHex(u.payload),
+    u.dedupId === null ? null : bytesToHex(u.dedupId),
+    u.rssi,
+    u.snr === null ? null : Math.round(u.snr * 100),
+    u.dr,
+    u.gateways,
+    SOURCES[u.source],
+    DECODE[u.decode],
+    u.note,
+    e.devEui,
+    e.commune,
+    e.territory,
+    e.profile,
+    e.codec,
+  ]);
   return db
     .prepare(
       `INSERT OR IGNORE INTO uplinks (device_id, time, f_cnt, f_port, payload, dedup_id, rssi, snr_cdb, dr, gateways, source, decode, note)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
+       SELECT n.device_id, n.time, n.f_cnt, n.f_port, n.payload, n.dedup_id, n.rssi, n.snr_cdb, n.dr, n.gateways, n.source, n.decode, n.note
+       FROM (SELECT j.value ->> 0 AS device_id, j.value ->> 1 AS time, j.value ->> 2 AS f_cnt, j.value ->> 3 AS f_port,
+               unhex(j.value ->> 4) AS payload, unhex(j.value ->> 5) AS dedup_id, j.value ->> 6 AS rssi, j.value ->> 7 AS snr_cdb,
+               j.value ->> 8 AS dr, j.value ->> 9 AS gateways, j.value ->> 10 AS source, j.value ->> 11 AS decode, j.value ->> 12 AS note,
+               j.value ->> 13 AS dev_eui, j.value ->> 14 AS commune, j.value ->> 15 AS territory, j.value ->> 16 AS profile,
+               j.value ->> 17 AS codec
+             FROM json_each(?1) AS j) AS n
        WHERE EXISTS (SELECT 1 FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id
-                     WHERE d.id = ?1 AND d.dev_eui = ?20 AND d.commune = ?14 AND t.code = ?15 AND d.profile IS ?16 AND d.codec IS ?17)
-         AND NOT EXISTS (SELECT 1 FROM uplinks w WHERE w.device_id = ?1 AND w.time BETWEEN ?18 AND ?19
-                         AND ((?6 IS NOT NULL AND w.dedup_id = ?6) OR (w.f_cnt = ?3 AND w.payload = ?5)))`,
+                     WHERE d.id = n.device_id AND d.dev_eui = n.dev_eui AND d.commune = n.commune AND t.code = n.territory
+                       AND d.profile IS n.profile AND d.codec IS n.codec)
+         AND NOT EXISTS (SELECT 1 FROM uplinks w WHERE w.device_id = n.device_id AND w.time BETWEEN n.time - ?2 AND n.time + ?2
+                         AND ((n.dedup_id IS NOT NULL AND w.dedup_id = n.dedup_id) OR (w.f_cnt = n.f_cnt AND w.payload = n.payload)))
+       RETURNING device_id, time, f_cnt`,
     )
-    .bind(
-      u.deviceId,
-      u.time,
-      u.fCnt,
-      u.fPort,
-      u.payload,
-      u.dedupId,
-      u.rssi,
-      u.snr === null ? null : Math.round(u.snr * 100),
-      u.dr,
-      u.gateways,
-      SOURCES[u.source],
-      DECODE[u.decode],
-      u.note,
-      expected.commune,
-      expected.territory,
-      expected.profile,
-      expected.codec,
-      u.time - DUPLICATE_WINDOW_MS,
-      u.time + DUPLICATE_WINDOW_MS,
-      expected.devEui,
-    );
+    .bind(JSON.stringify(json), DUPLICATE_WINDOW_MS);
 }
 
-/** The SQL condition "this uplink row is stored" (?1 device, ?T time, ?F fCnt, ?P payload), for statements that follow the insert. */
-export const UPLINK_STORED = (time: string, fCnt: string, payload: string) =>
-  `EXISTS (SELECT 1 FROM uplinks WHERE device_id = ?1 AND time = ${time} AND f_cnt = ${fCnt} AND payload = ${payload})`;
+/**
+ * The SQL condition "this uplink row is stored", for statements that follow the insert in the same
+ * batch; the arguments are SQL expressions for the device, time, fCnt and payload (hex).
+ */
+export const UPLINK_STORED = (deviceId: string, time: string, fCnt: string, payloadHex: string) =>
+  `EXISTS (SELECT 1 FROM uplinks WHERE device_id = ${deviceId} AND time = ${time} AND f_cnt = ${fCnt} AND payload = unhex(${payloadHex}))`;
+
+export function prepareUpdateUplinkDecode(db: D1Database, deviceId: number, time: number, fCnt: number, decode: DecodeStatus, note: string | null): D1PreparedStatement {
+  return db.prepare("UPDATE uplinks SET decode = ?4, note = ?5 WHERE device_id = ?1 AND time = ?2 AND f_cnt = ?3").bind(deviceId, time, fCnt, DECODE[decode], note);
+}
 
 /** Every stored uplink, counted (a full scan: operations and benchmarks, not a hot path). */
 export async function countUplinks(db: D1Database): Promise<number> {
   const row = await d1(() => db.prepare("SELECT count(*) AS n FROM uplinks").first<{ n: number }>());
   return row?.n ?? 0;
-}
-
-export function prepareUpdateUplinkDecode(db: D1Database, deviceId: number, time: number, fCnt: number, decode: DecodeStatus, note: string | null): D1PreparedStatement {
-  return db.prepare("UPDATE uplinks SET decode = ?4, note = ?5 WHERE device_id = ?1 AND time = ?2 AND f_cnt = ?3").bind(deviceId, time, fCnt, DECODE[decode], note);
 }
 
 export interface StoredUplink extends Omit<UplinkRecord, "deviceId"> {}
