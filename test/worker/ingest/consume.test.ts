@@ -52,7 +52,10 @@ function message(kind: Parameters<typeof parseChirpstack>[0], json: unknown, sco
 async function consume(queue: string, messages: MessageBatchMessage[], target: Env = env) {
   const batch = createMessageBatch(queue, messages);
   const ctx = createExecutionContext();
-  await worker.queue(batch, target, ctx);
+  // The handler ignores its context; the runtime passes one, and getQueueResult reads it.
+  const handler: ExportedHandler<Env> = worker;
+  if (!handler.queue) throw new Error("the Worker exports no queue handler");
+  await handler.queue(batch, target, ctx);
   const result = await getQueueResult(batch, ctx);
   return { acked: [...result.explicitAcks].sort(), retried: result.retryMessages.map((r) => r.msgId).sort(), ackAll: result.ackAll, retryAll: result.retryBatch.retry };
 }
