@@ -2,7 +2,8 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Test projects by room. Node-side suites (codecs, CLI, QuickJS scripts) run in Node 22; the
- * Worker's suites run inside workerd with a real local D1 (worker/vitest.config.ts).
+ * Worker's suites run inside workerd with a real local D1 (worker/vitest.config.ts); the platform
+ * suite starts the local platform as the README does.
  */
 export default defineConfig({
   test: {
@@ -16,6 +17,15 @@ export default defineConfig({
         },
       },
       "worker/vitest.config.ts",
+      {
+        // The whole local platform as the README runs it: npm run dev (wrangler dev), then curl.
+        test: {
+          name: "platform",
+          include: ["test/platform/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+        },
+      },
     ],
   },
 });
