@@ -8,13 +8,15 @@ import { communeView } from "./views.ts";
 
 export const communeRoutes = new Hono<AppEnv>();
 
+export const communeListQuery = z.object({ territory: territoryCode.optional() });
+
 communeRoutes.post("/", async (c) => {
   const input = await jsonBody(c, communeCreate);
   return c.json(communeView(await insertCommune(c.env.DB, input, Date.now())), 201);
 });
 
 communeRoutes.get("/", async (c) => {
-  const q = query(c, z.object({ territory: territoryCode.optional() }));
+  const q = query(c, communeListQuery);
   return c.json({ communes: (await listCommunes(c.env.DB, q)).map(communeView) });
 });
 

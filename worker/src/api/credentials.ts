@@ -20,9 +20,9 @@ export const credentialRoutes = new Hono<AppEnv>();
 
 const SHOWN_ONCE = "store this secret now: it is shown only once and cannot be recovered";
 const name = z.string().trim().min(1, { error: "must not be empty" }).max(200, { error: "at most 200 characters" });
-const id = z.coerce.number().int().positive();
+export const credentialId = z.coerce.number().int().positive();
 
-const tokenCreate = z
+export const tokenCreate = z
   .object({ name, territory: territoryCode.optional(), commune: inseeCode.optional() })
   .strict()
   .refine((t) => (t.territory === undefined) !== (t.commune === undefined), {
@@ -49,13 +49,15 @@ credentialRoutes.post("/ingest-tokens", async (c) => {
 credentialRoutes.get("/ingest-tokens", async (c) => c.json({ ingestTokens: (await listIngestTokens(c.env.DB)).map(ingestTokenView) }));
 
 credentialRoutes.delete("/ingest-tokens/:id", async (c) => {
-  const token = await revokeIngestToken(c.env.DB, param(id, c.req.param("id"), "token id"), Date.now());
+  const token = await revokeIngestToken(c.env.DB, param(credentialId, c.req.param("id"), "token id"), Date.now());
   forgetCredentials();
   return c.json(ingestTokenView(token));
 });
 
+export const adminKeyCreate = z.object({ name }).strict();
+
 credentialRoutes.post("/admin-keys", async (c) => {
-  const input = await jsonBody(c, z.object({ name }).strict());
+  const input = await jsonBody(c, adminKeyCreate);
   const { secret, prefix } = newSecret("admin");
   const key = await insertAdminKey(c.env.DB, { name: input.name, hash: await sha256(secret), prefix }, Date.now());
   return c.json({ ...adminKeyView(key), key: secret, note: SHOWN_ONCE }, 201);
@@ -64,7 +66,7 @@ credentialRoutes.post("/admin-keys", async (c) => {
 credentialRoutes.get("/admin-keys", async (c) => c.json({ adminKeys: (await listAdminKeys(c.env.DB)).map(adminKeyView) }));
 
 credentialRoutes.delete("/admin-keys/:id", async (c) => {
-  const key = await revokeAdminKey(c.env.DB, param(id, c.req.param("id"), "admin key id"), Date.now());
+  const key = await revokeAdminKey(c.env.DB, param(credentialId, c.req.param("id"), "admin key id"), Date.now());
   forgetCredentials();
   return c.json(adminKeyView(key));
 });

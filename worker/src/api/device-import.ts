@@ -16,8 +16,10 @@ import { bodyText, flag, query } from "./validate.ts";
  * registered; the answer reports each line — created, or failed with what to fix.
  * `?dryRun=true` checks the file without registering anything.
  */
-const COLUMNS = ["devEui", "name", "commune", "profile", "codec", "latitude", "longitude", "installedAt", "public", "tags"] as const;
+export const COLUMNS = ["devEui", "name", "commune", "profile", "codec", "latitude", "longitude", "installedAt", "public", "tags"] as const;
 const MAX_LINES = 5000;
+
+export const importQuery = z.object({ dryRun: flag.default(false) });
 
 type LineReport =
   | { line: number; devEui: string | null; status: "created" | "valid" }
@@ -50,7 +52,7 @@ function issueText(error: z.ZodError): string {
 }
 
 export async function deviceImportRoute(c: Context<AppEnv>): Promise<Response> {
-  const { dryRun } = query(c, z.object({ dryRun: flag.default(false) }));
+  const { dryRun } = query(c, importQuery);
   const records = parseCsv(await bodyText(c, "text/csv"));
   const [head, ...rows] = records;
   if (!head) throw new RequestError("EMPTY_CSV", `the CSV is empty: start with a header line (${COLUMNS.join(",")})`);

@@ -37,18 +37,17 @@ deviceRoutes.post("/", async (c) => {
   return c.json(deviceView(await insertDevice(c.env.DB, fields, Date.now())), 201);
 });
 
+export const deviceListQuery = z.object({
+  commune: inseeCode.optional(),
+  territory: territoryCode.optional(),
+  profile: profileId.optional(),
+  codec: codecId.optional(),
+  after: devEuiParam.optional(),
+  limit: limit(1000, 100),
+});
+
 deviceRoutes.get("/", async (c) => {
-  const q = query(
-    c,
-    z.object({
-      commune: inseeCode.optional(),
-      territory: territoryCode.optional(),
-      profile: profileId.optional(),
-      codec: codecId.optional(),
-      after: devEuiParam.optional(),
-      limit: limit(1000, 100),
-    }),
-  );
+  const q = query(c, deviceListQuery);
   const devices = await listDevices(c.env.DB, q);
   const last = devices.length === q.limit ? devices[devices.length - 1] : undefined;
   return c.json({ devices: devices.map(deviceView), next: last ? last.devEui : null });
@@ -85,8 +84,10 @@ deviceRoutes.patch("/:devEui", async (c) => {
   return c.json(deviceView(updated));
 });
 
+export const deviceDeleteQuery = z.object({ purge: flag.default(false) });
+
 deviceRoutes.delete("/:devEui", async (c) => {
-  const { purge } = query(c, z.object({ purge: flag.default(false) }));
+  const { purge } = query(c, deviceDeleteQuery);
   const devEui = devEuiOf(c.req.param("devEui"));
   const removed = await deleteDevice(c.env.DB, devEui, purge);
   forgetDevice(devEui);
@@ -94,12 +95,15 @@ deviceRoutes.delete("/:devEui", async (c) => {
 });
 
 const window = z.object({ from: isoTime.optional(), to: isoTime.optional() });
+export const uplinkQuery = window.extend({ after: z.string().regex(/^\d+:\d+$/, { error: 'expected the "next" value of the previous page' }).optional(), limit: limit(1000, 100) });
+export const readingQuery = window.extend({ quantity: z.string().optional(), limit: limit(10000, 1000) });
+export const eventQuery = window.extend({ kind: z.enum(EVENT_KINDS.filter((k) => k !== "up") as [string, ...string[]]).optional(), limit: limit(1000, 100) });
 const range = (q: { from?: number | undefined; to?: number | undefined }) => ({ from: q.from ?? 0, to: q.to ?? 8_640_000_000_000_000 });
 
 /** Raw uplinks as stored (payload base64), oldest first; `next` resumes after the last one. */
 deviceRoutes.get("/:devEui/uplinks", async (c) => {
   const device = await requireDevice(c.env.DB, devEuiOf(c.req.param("devEui")));
-  const q = query(c, window.extend({ after: z.string().regex(/^\d+:\d+$/, { error: 'expected the "next" value of the previous page' }).optional(), limit: limit(1000, 100) }));
+  const q = query(c, uplinkQuery);
   const [time, fCnt] = q.after ? q.after.split(":").map(Number) : [];
   const uplinks = await listUplinks(c.env.DB, device.id, {
     ...range(q),
@@ -113,7 +117,7 @@ deviceRoutes.get("/:devEui/uplinks", async (c) => {
 /** Stored readings with their unit, values decoded back (booleans, enum labels, versions). */
 deviceRoutes.get("/:devEui/readings", async (c) => {
   const device = await requireDevice(c.env.DB, devEuiOf(c.req.param("devEui")));
-  const q = query(c, window.extend({ quantity: z.string().optional(), limit: limit(10000, 1000) }));
+  const q = query(c, readingQuery);
   const quantities = await quantityIndex(c.env.DB);
   const rows = await listReadings(c.env.DB, device.id, { ...range(q), quantity: q.quantity, limit: q.limit });
   return c.json({
@@ -127,7 +131,7 @@ deviceRoutes.get("/:devEui/readings", async (c) => {
 
 deviceRoutes.get("/:devEui/events", async (c) => {
   const device = await requireDevice(c.env.DB, devEuiOf(c.req.param("devEui")));
-  const q = query(c, window.extend({ kind: z.enum(EVENT_KINDS.filter((k) => k !== "up") as [string, ...string[]]).optional(), limit: limit(1000, 100) }));
+  const q = query(c, eventQuery);
   const events = await listDeviceEvents(c.env.DB, device.id, { ...range(q), kind: q.kind, limit: q.limit });
   return c.json({ devEui: device.devEui, events: events.map((e) => ({ ...e, time: iso(e.time) })) });
 });

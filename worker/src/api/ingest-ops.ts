@@ -14,6 +14,8 @@ import { quarantineView } from "./views.ts";
 /** Operating ingest: where accepted events are, the quarantine, re-decoding, the spool, the quantity table. */
 export const ingestOpsRoutes = new Hono<AppEnv>();
 
+export const statusQuery = z.object({ count: flag.default(false) });
+
 /**
  * GET /v1/admin/ingest/status: what is still on its way to D1 — the ingest queue's backlog
  * (messages not yet handed to the consumer; the batch being stored and messages waiting for a
@@ -21,7 +23,7 @@ export const ingestOpsRoutes = new Hono<AppEnv>();
  * quarantine: full-table counts, for benchmarks and small deployments.
  */
 ingestOpsRoutes.get("/ingest/status", async (c) => {
-  const q = query(c, z.object({ count: flag.default(false) }));
+  const q = query(c, statusQuery);
   let queue: Record<string, unknown>;
   try {
     const m = await c.env.INGEST_QUEUE.metrics();
@@ -34,23 +36,22 @@ ingestOpsRoutes.get("/ingest/status", async (c) => {
   return c.json({ queue, spool, stored });
 });
 
+export const quarantineQuery = z.object({
+  devEui: devEuiParam.optional(),
+  reason: z.string().optional(),
+  all: flag.default(false),
+  after: z.coerce.number().int().nonnegative().optional(),
+  limit: limit(1000, 100),
+});
+
 ingestOpsRoutes.get("/quarantine", async (c) => {
-  const q = query(
-    c,
-    z.object({
-      devEui: devEuiParam.optional(),
-      reason: z.string().optional(),
-      all: flag.default(false),
-      after: z.coerce.number().int().nonnegative().optional(),
-      limit: limit(1000, 100),
-    }),
-  );
+  const q = query(c, quarantineQuery);
   const rows = await listQuarantined(c.env.DB, { open: !q.all, devEui: q.devEui, reasonCode: q.reason, after: q.after, limit: q.limit });
   const last = rows.length === q.limit ? rows[rows.length - 1] : undefined;
   return c.json({ quarantine: rows.map(quarantineView), next: last ? last.id : null });
 });
 
-const redecodeBody = z.union([
+export const redecodeBody = z.union([
   z
     .object({
       quarantine: z.literal(true),
@@ -99,8 +100,10 @@ ingestOpsRoutes.post("/redecode", async (c) => {
   return c.json(report);
 });
 
+export const spoolQuery = z.object({ cursor: z.string().optional(), limit: limit(1000, 100) });
+
 ingestOpsRoutes.get("/spool", async (c) => {
-  const q = query(c, z.object({ cursor: z.string().optional(), limit: limit(1000, 100) }));
+  const q = query(c, spoolQuery);
   return c.json(await listSpool(c.env.SPOOL, q.limit, q.cursor));
 });
 

@@ -1,14 +1,14 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { z } from "zod";
 import { bearerToken } from "../auth/bearer.ts";
 import { verifyIngestToken } from "../auth/credentials.ts";
 import type { AppEnv } from "../http/types.ts";
-import { iso } from "../store/db.ts";
 import { type Accepted, acceptEvent } from "./accept.ts";
 import { bodyFormat, readBody } from "./body.ts";
 import { chirpstackKind, parseChirpstack } from "./chirpstack/parse.ts";
 import { cachedDevice } from "./device-cache.ts";
-import type { IngestEvent } from "./event.ts";
+import { EVENT_KINDS, type IngestEvent } from "./event.ts";
 import { inScope, outOfScope, type Scope } from "./scope.ts";
 import { parseTtn } from "./ttn/parse.ts";
 
@@ -49,8 +49,17 @@ function authorizeKnown(scope: Scope, event: IngestEvent, now: number): void {
   if (device && !inScope(scope, device)) throw outOfScope(scope, event.devEui, device);
 }
 
+/** The 202 answer of both routes; `message` says why an event was deferred. */
+export const ingestAnswer = z.object({
+  result: z.enum(["accepted", "deferred"]),
+  event: z.enum(EVENT_KINDS),
+  devEui: z.string(),
+  time: z.iso.datetime(),
+  message: z.string().optional(),
+});
+
 /** 202 either way: accepted (in the ingest queue) or deferred (in the R2 spool). */
 function answer(c: Context<AppEnv>, a: Accepted): Response {
-  const head = { result: a.result, event: a.kind, devEui: a.devEui, time: iso(a.time) };
-  return c.json(a.message === undefined ? head : { ...head, message: a.message }, 202);
+  const head = { result: a.result, event: a.kind, devEui: a.devEui, time: new Date(a.time).toISOString() };
+  return c.json((a.message === undefined ? head : { ...head, message: a.message }) satisfies z.input<typeof ingestAnswer>, 202);
 }

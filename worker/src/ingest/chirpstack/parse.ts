@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { parseJson, type BodyFormat } from "../body.ts";
 import { IngestError } from "../errors.ts";
 import type { IngestEvent } from "../event.ts";
@@ -6,6 +7,9 @@ import { protobufToJson } from "./protobuf.ts";
 import { type ChirpstackKind, SCHEMAS, toIngestEvent } from "./schema.ts";
 
 export const CHIRPSTACK_EVENTS = Object.keys(SCHEMAS) as ChirpstackKind[];
+
+/** The query of every ChirpStack POST: `?event=<type>`. */
+export const chirpstackQuery = z.object({ event: z.enum(CHIRPSTACK_EVENTS) });
 
 /** The `event` query parameter ChirpStack appends to every POST, checked before the body is read. */
 export function chirpstackKind(event: string | undefined): ChirpstackKind {
@@ -16,10 +20,11 @@ export function chirpstackKind(event: string | undefined): ChirpstackKind {
       `query parameter "event" is missing: ChirpStack's HTTP integration adds ?event=<type> (${CHIRPSTACK_EVENTS.join(", ")})`,
     );
   }
-  if (!(CHIRPSTACK_EVENTS as string[]).includes(event)) {
+  const kind = chirpstackQuery.shape.event.safeParse(event);
+  if (!kind.success) {
     throw new IngestError("unknown_event", "UNKNOWN_EVENT", `event=${event} is not a ChirpStack v4 event: expected one of ${CHIRPSTACK_EVENTS.join(", ")}`);
   }
-  return event as ChirpstackKind;
+  return kind.data;
 }
 
 /** One ChirpStack integration POST → the neutral event (or a 400 that names the bad field). */

@@ -48,7 +48,7 @@ const uplinkMessage = z.object({
   received_at: timestamp.optional(),
 });
 
-const message = z.object({
+export const ttnMessage = z.object({
   end_device_ids: endDeviceIds,
   correlation_ids: z.array(z.string()).default([]),
   received_at: timestamp.optional(),
@@ -77,7 +77,7 @@ function applicationUplinkId(correlationIds: readonly string[]): string | null {
 }
 
 export function parseTtn(body: Uint8Array, receivedAt: number): IngestEvent {
-  const m = parseOrThrow(message, parseJson(body), "The Things Stack webhook message", "the webhook must use the JSON format");
+  const m = parseOrThrow(ttnMessage, parseJson(body), "The Things Stack webhook message", "the webhook must use the JSON format");
   const ids = m.end_device_ids;
   if (m.uplink_message) {
     const u = m.uplink_message;
