@@ -6,7 +6,7 @@ import { d1 } from "../store/db.ts";
 import { type DeviceFields, listRegisteredEuis, prepareInsertDevice } from "../store/devices.ts";
 import { parseCsv } from "./csv.ts";
 import { RequestError } from "./errors.ts";
-import { deviceCreate } from "./schemas.ts";
+import { deviceCreate, newDeviceFields } from "./schemas.ts";
 import { bodyText, flag, query } from "./validate.ts";
 
 /**
@@ -92,18 +92,7 @@ export async function deviceImportRoute(c: Context<AppEnv>): Promise<Response> {
       reports.push(report);
       valid.push({
         report,
-        fields: {
-          devEui: d.devEui,
-          name: d.name,
-          commune: d.commune,
-          profile: d.profile ?? null,
-          codec: d.codec ?? null,
-          latitude: d.latitude ?? null,
-          longitude: d.longitude ?? null,
-          installedAt: d.installedAt ?? null,
-          public: d.public ?? false,
-          tags: d.tags ?? {},
-        },
+        fields: newDeviceFields(d),
       });
     }
   }

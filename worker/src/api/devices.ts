@@ -11,7 +11,7 @@ import { findDeviceState } from "../store/device-state.ts";
 import { deleteDevice, type DeviceFields, insertDevice, listDevices, requireDevice, updateDevice } from "../store/devices.ts";
 import { listReadings } from "../store/readings.ts";
 import { listUplinks } from "../store/uplinks.ts";
-import { codecId, deviceCreate, devicePatch, inseeCode, profileId, territoryCode } from "./schemas.ts";
+import { codecId, deviceCreate, devicePatch, inseeCode, newDeviceFields, profileId, territoryCode } from "./schemas.ts";
 import { deviceImportRoute } from "./device-import.ts";
 import { devEuiParam, flag, isoTime, jsonBody, limit, param, query } from "./validate.ts";
 import { deviceView, stateView, uplinkView } from "./views.ts";
@@ -22,19 +22,7 @@ deviceRoutes.post("/import", deviceImportRoute);
 
 deviceRoutes.post("/", async (c) => {
   const d = await jsonBody(c, deviceCreate);
-  const fields: DeviceFields = {
-    devEui: d.devEui,
-    name: d.name,
-    commune: d.commune,
-    profile: d.profile ?? null,
-    codec: d.codec ?? null,
-    latitude: d.latitude ?? null,
-    longitude: d.longitude ?? null,
-    installedAt: d.installedAt ?? null,
-    public: d.public ?? false,
-    tags: d.tags ?? {},
-  };
-  return c.json(deviceView(await insertDevice(c.env.DB, fields, Date.now())), 201);
+  return c.json(deviceView(await insertDevice(c.env.DB, newDeviceFields(d), Date.now())), 201);
 });
 
 export const deviceListQuery = z.object({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PROFILES } from "../../../codecs/profiles/index.ts";
+import type { DeviceFields } from "../store/devices.ts";
 import { devEuiParam, isoTime } from "./validate.ts";
 
 /** Request bodies of the registry API. */
@@ -83,3 +84,19 @@ export const devicePatch = z
 
 export type DeviceCreate = z.output<typeof deviceCreate>;
 export type DevicePatch = z.output<typeof devicePatch>;
+
+/** A new device as the registry stores it (POST /devices, CSV import): what was left out takes its default. */
+export function newDeviceFields(d: DeviceCreate): DeviceFields {
+  return {
+    devEui: d.devEui,
+    name: d.name,
+    commune: d.commune,
+    profile: d.profile ?? null,
+    codec: d.codec ?? null,
+    latitude: d.latitude ?? null,
+    longitude: d.longitude ?? null,
+    installedAt: d.installedAt ?? null,
+    public: d.public ?? false,
+    tags: d.tags ?? {},
+  };
+}
