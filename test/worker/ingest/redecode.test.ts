@@ -75,6 +75,30 @@ describe("stored uplinks", () => {
     expect(s.readings.filter((r) => r.startsWith("level.") || r.startsWith("tilt."))).toEqual([]);
   });
 
+  it("the device state's battery and firmware follow the re-decoded readings (the newest of each)", async () => {
+    const devEui = newDevEui();
+    await registerDevice(reg.admin, devEui, { profile: null, codec: "acme/air-4" });
+    const status = frame("env", { message: "status", device: { firmware: "1.4.2", uptime: 60, resetCause: "powerOn", lastError: 0, interval: 600 }, battery: 3.3 });
+    const older = frame("env", { air: { temperature: 20 }, battery: 3.61 });
+    const newer = frame("env", { air: { temperature: 21 } });
+    await postUp(chirpstackUp({ devEui, fCnt: 1, fPort: status.fPort, data: status.bytes, time: T }));
+    await postUp(chirpstackUp({ devEui, fCnt: 2, fPort: older.fPort, data: older.bytes, time: T + 600_000 }));
+    await postUp(chirpstackUp({ devEui, fCnt: 3, fPort: newer.fPort, data: newer.bytes, time: T + 1_200_000 }));
+    await settle(reg.ingest);
+    const deviceState = async () => (await call<{ state: Record<string, unknown> }>("GET", `/v1/admin/devices/${devEui}`, { token: reg.admin })).body.state;
+    expect(await deviceState()).toMatchObject({ battery: null, firmware: null, fCnt: 3 });
+
+    await call("PATCH", `/v1/admin/devices/${devEui}`, { token: reg.admin, json: { profile: "env" } });
+    expect((await redecode({ devEui })).body).toMatchObject({ uplinks: 3, decoded: 3 });
+    // Battery from the uplink at T + 10 min (the newest that carried one), firmware from the status frame.
+    expect(await deviceState()).toMatchObject({ battery: 3.61, firmware: "1.4.2", fCnt: 3 });
+
+    // Registered wrongly again: nothing decodes, so the state no longer claims a battery or firmware.
+    await call("PATCH", `/v1/admin/devices/${devEui}`, { token: reg.admin, json: { codec: "acme/air-4" } });
+    expect((await redecode({ devEui })).body).toMatchObject({ uplinks: 3, failed: 3 });
+    expect(await deviceState()).toMatchObject({ battery: null, firmware: null, fCnt: 3 });
+  });
+
   it("a time range and failedOnly narrow the selection; pages continue with next", async () => {
     const devEui = newDevEui();
     await registerDevice(reg.admin, devEui, { profile: null, codec: "acme/air-2" });

@@ -1,4 +1,5 @@
 import { runBatch } from "../store/db.ts";
+import { prepareReportedState } from "../store/device-state.ts";
 import { listQuarantined, resolveQuarantined, updateQuarantineReason } from "../store/quarantine.ts";
 import { prepareDeleteReadingsAt, prepareInsertReadings } from "../store/readings.ts";
 import { listUplinksToRedecode, prepareUpdateUplinkDecode, type RedecodeSelection } from "../store/uplinks.ts";
@@ -18,8 +19,9 @@ export interface UplinkRedecodeReport {
 /**
  * Decodes stored uplinks again (after a codec fix or a registry change) and replaces what they
  * had produced: the readings at the uplink's sample times are deleted and written anew, and the
- * uplink's decode status is updated, in one transaction per page. Running it twice gives the same
- * rows. Readings a previous decode wrote at other times are left alone.
+ * uplink's decode status is updated, and the device state's battery and firmware follow the
+ * readings, in one transaction per page. Running it twice gives the same rows. Readings a previous
+ * decode wrote at other times are left alone.
  */
 export async function redecodeUplinks(db: D1Database, selection: RedecodeSelection): Promise<UplinkRedecodeReport> {
   const page = await listUplinksToRedecode(db, selection);
@@ -35,6 +37,14 @@ export async function redecodeUplinks(db: D1Database, selection: RedecodeSelecti
     if (decoded.status === "failed") report.failed++;
     else report.decoded++;
     report.readings += decoded.rows.length;
+  }
+  // The device state's battery and firmware follow the rewritten readings.
+  const battery = quantities.get("battery");
+  const firmware = quantities.get("device.firmware");
+  if (battery && firmware) {
+    for (const deviceId of new Set(page.map((u) => u.deviceId))) {
+      statements.push(prepareReportedState(db, deviceId, { id: battery.id, scale: 10 ** battery.decimals }, { id: firmware.id }));
+    }
   }
   await runBatch(db, statements);
   const last = page[page.length - 1];

@@ -44,6 +44,29 @@ export function prepareUplinkStates(db: D1Database, states: readonly UplinkState
     .bind(JSON.stringify(json));
 }
 
+/**
+ * After a device's readings were rewritten (re-decoding): the battery and firmware of its state
+ * become its newest stored readings of those quantities (none: null), as ingest would have set
+ * them had the new decoder been there from the start. `battery.scale` is 10^decimals of its
+ * stored values; a firmware reading is stored as major·65536 + minor·256 + patch.
+ */
+export function prepareReportedState(
+  db: D1Database,
+  deviceId: number,
+  battery: { id: number; scale: number },
+  firmware: { id: number },
+): D1PreparedStatement {
+  const newest = (id: string) => `FROM readings WHERE device_id = ?1 AND quantity_id = ${id} ORDER BY time DESC LIMIT 1`;
+  return db
+    .prepare(
+      `UPDATE device_state SET
+         battery = (SELECT CAST(value AS REAL) / ?3 ${newest("?2")}),
+         firmware = (SELECT printf('%d.%d.%d', CAST(value AS INTEGER) >> 16, (CAST(value AS INTEGER) >> 8) & 255, CAST(value AS INTEGER) & 255) ${newest("?4")})
+       WHERE device_id = ?1`,
+    )
+    .bind(deviceId, battery.id, battery.scale, firmware.id);
+}
+
 export function prepareJoinState(db: D1Database, deviceId: number, time: number, devAddr: string | null): D1PreparedStatement {
   return db
     .prepare(
