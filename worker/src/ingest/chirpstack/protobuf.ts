@@ -1,4 +1,5 @@
 import pb from "@chirpstack/chirpstack-api/integration/integration_pb.js";
+import jspb from "google-protobuf";
 import { bytesToBase64 } from "../encoding.ts";
 import { malformed } from "../errors.ts";
 import type { ChirpstackKind } from "./schema.ts";
@@ -10,6 +11,59 @@ import type { ChirpstackKind } from "./schema.ts";
  */
 
 type Json = Record<string, unknown>;
+
+/**
+ * google-protobuf 3.21 reads a string field by looping over its declared length without looking
+ * at the end of the buffer: a ten-byte body declaring a 4 GiB string (`0a ff ff ff ff 0f`), at the
+ * top or inside any nested message (a tag of DeviceInfo, an rxInfo metadata entry), keeps the
+ * isolate busy building a string until it runs out of CPU or memory. So before google-protobuf
+ * reads a message — the event, then each nested message as the generated code reaches it (only
+ * fields the schema declares as messages: strings and bytes stay opaque) — its fields are walked
+ * and every length checked to fit inside it, as it does in any valid protobuf.
+ */
+function boundedReader(body: Uint8Array): jspb.BinaryReader {
+  checkFields(body, 0, body.length);
+  const reader = new jspb.BinaryReader(body);
+  const readMessage = reader.readMessage;
+  reader.readMessage = (message, read) => {
+    const buffer = reader.getBuffer();
+    const at = { i: reader.getCursor() };
+    const length = varint(buffer, at, buffer.length);
+    if (at.i + length > buffer.length) throw new Error(`nested message of ${length} bytes runs past the end of the body`);
+    checkFields(buffer, at.i, at.i + length);
+    return readMessage.call(reader, message, read);
+  };
+  return reader;
+}
+
+/** The fields of the message in bytes [from, to): every one well-formed and inside it. */
+function checkFields(bytes: Uint8Array, from: number, to: number): void {
+  const at = { i: from };
+  while (at.i < to) {
+    const wire = varint(bytes, at, to) % 8;
+    if (wire === 0) varint(bytes, at, to);
+    else if (wire === 1) at.i += 8;
+    else if (wire === 5) at.i += 4;
+    else if (wire === 2) {
+      const length = varint(bytes, at, to);
+      at.i += length;
+    }
+    // 3 and 4 (groups) are in no ChirpStack message, 6 and 7 in no protobuf.
+    else throw new Error(`wire type ${wire} at byte ${at.i}`);
+    if (at.i > to) throw new Error(`a field runs past the end of its message (byte ${to})`);
+  }
+}
+
+function varint(bytes: Uint8Array, at: { i: number }, to: number): number {
+  let value = 0;
+  for (let shift = 0; shift < 70; shift += 7) {
+    if (at.i >= to) throw new Error("truncated varint");
+    const b = bytes[at.i++]!;
+    value += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) return value;
+  }
+  throw new Error("varint longer than 10 bytes");
+}
 
 interface PbTimestamp {
   getSeconds(): number;
@@ -39,7 +93,7 @@ function enumName(map: object, value: number): string {
 
 const DECODERS: Record<ChirpstackKind, (body: Uint8Array) => Json> = {
   up(body) {
-    const e = pb.UplinkEvent.deserializeBinary(body);
+    const e = pb.UplinkEvent.deserializeBinaryFromReader(new pb.UplinkEvent(), boundedReader(body));
     return {
       deduplicationId: e.getDeduplicationId(),
       time: timestamp(e.getTime()),
@@ -61,11 +115,11 @@ const DECODERS: Record<ChirpstackKind, (body: Uint8Array) => Json> = {
     };
   },
   join(body) {
-    const e = pb.JoinEvent.deserializeBinary(body);
+    const e = pb.JoinEvent.deserializeBinaryFromReader(new pb.JoinEvent(), boundedReader(body));
     return { deduplicationId: e.getDeduplicationId(), time: timestamp(e.getTime()), deviceInfo: deviceInfo(e.getDeviceInfo()), devAddr: e.getDevAddr() };
   },
   status(body) {
-    const e = pb.StatusEvent.deserializeBinary(body);
+    const e = pb.StatusEvent.deserializeBinaryFromReader(new pb.StatusEvent(), boundedReader(body));
     return {
       deduplicationId: e.getDeduplicationId(),
       time: timestamp(e.getTime()),
@@ -77,7 +131,7 @@ const DECODERS: Record<ChirpstackKind, (body: Uint8Array) => Json> = {
     };
   },
   ack(body) {
-    const e = pb.AckEvent.deserializeBinary(body);
+    const e = pb.AckEvent.deserializeBinaryFromReader(new pb.AckEvent(), boundedReader(body));
     return {
       deduplicationId: e.getDeduplicationId(),
       time: timestamp(e.getTime()),
@@ -88,7 +142,7 @@ const DECODERS: Record<ChirpstackKind, (body: Uint8Array) => Json> = {
     };
   },
   txack(body) {
-    const e = pb.TxAckEvent.deserializeBinary(body);
+    const e = pb.TxAckEvent.deserializeBinaryFromReader(new pb.TxAckEvent(), boundedReader(body));
     const tx = e.getTxInfo();
     return {
       downlinkId: e.getDownlinkId(),
@@ -101,7 +155,7 @@ const DECODERS: Record<ChirpstackKind, (body: Uint8Array) => Json> = {
     };
   },
   log(body) {
-    const e = pb.LogEvent.deserializeBinary(body);
+    const e = pb.LogEvent.deserializeBinaryFromReader(new pb.LogEvent(), boundedReader(body));
     return {
       time: timestamp(e.getTime()),
       deviceInfo: deviceInfo(e.getDeviceInfo()),
@@ -112,7 +166,7 @@ const DECODERS: Record<ChirpstackKind, (body: Uint8Array) => Json> = {
     };
   },
   location(body) {
-    const e = pb.LocationEvent.deserializeBinary(body);
+    const e = pb.LocationEvent.deserializeBinaryFromReader(new pb.LocationEvent(), boundedReader(body));
     const l = e.getLocation();
     return {
       deduplicationId: e.getDeduplicationId(),
