@@ -27,9 +27,7 @@ export function asStoreError(error: unknown): StoreError {
 
 /** Runs statements in one D1 transaction (all or nothing); returns rows changed per statement. */
 export async function runBatch(db: D1Database, statements: D1PreparedStatement[]): Promise<number[]> {
-  if (statements.length === 0) return [];
-  const results = await d1(() => db.batch(statements));
-  return results.map((r) => r.meta.changes);
+  return (await runBatchResults(db, statements)).map((r) => r.meta.changes);
 }
 
 /** Runs statements in one D1 transaction (all or nothing); returns each statement's result (rows of RETURNING too). */
