@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitForHealth } from "../../worker/scripts/local.ts";
 import { NODE, PATH, ROOT } from "../codecs/cli-helpers.ts";
 
 /**
@@ -73,16 +74,7 @@ beforeAll(async () => {
   });
   dev.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   dev.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  for (let i = 0; ; i++) {
-    if (dev.exitCode !== null) throw new Error(`npm run dev exited (${dev.exitCode}):\n${output}`);
-    if (i === 600) throw new Error(`npm run dev did not answer ${ORIGIN}/v1/health within 2 minutes:\n${output}`);
-    try {
-      if ((await fetch(`${ORIGIN}/v1/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForHealth(ORIGIN, dev, "npm run dev", () => `:\n${output}`);
 }, 180_000);
 
 afterAll(async () => {

@@ -2,7 +2,7 @@
  * Shared by the local platform (dev.ts) and the ingest benchmark: build the codecs when needed,
  * read the documented dev credentials, migrate and seed a local D1 through wrangler.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -63,6 +63,23 @@ export async function seedLocal(persistTo?: string): Promise<void> {
   run("wrangler", ["d1", "execute", "DB", "--local", "--file", file, ...(persistTo ? ["--persist-to", persistTo] : [])]);
 }
 
+/**
+ * Resolves once the platform at `url` answers /v1/health (polled every 200 ms, for 2 minutes at
+ * most); fails at once if `child`, the process serving it, exits first. `detail` adds to the error.
+ */
+export async function waitForHealth(url: string, child: ChildProcess, what: string, detail: () => string = () => ""): Promise<void> {
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode})${detail()}`);
+    if (i === 600) throw new Error(`${what} did not answer ${url}/v1/health within 2 minutes${detail()}`);
+    try {
+      if ((await fetch(`${url}/v1/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Starts `wrangler dev` (with `extraArgs`) and resolves once it answers /v1/health. */
 export async function startWorker(port: number, persistTo?: string, quiet = false, extraArgs: string[] = []): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn("wrangler", ["dev", "--port", String(port), "--ip", "127.0.0.1", ...(persistTo ? ["--persist-to", persistTo] : []), ...extraArgs], {
@@ -73,18 +90,11 @@ export async function startWorker(port: number, persistTo?: string, quiet = fals
   });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode})`);
-    if (i === 600) {
-      child.kill("SIGTERM");
-      throw new Error(`wrangler dev did not answer ${url}/v1/health within 2 minutes`);
-    }
-    try {
-      if ((await fetch(`${url}/v1/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  try {
+    await waitForHealth(url, child, "wrangler dev");
+  } catch (error) {
+    child.kill("SIGTERM");
+    throw error;
   }
   return {
     url,
