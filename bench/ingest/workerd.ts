@@ -6,7 +6,7 @@
  * Worker (its proxy, for live reload and the inspector), which costs about as much CPU per request
  * as the Worker's own route; a deployed Worker has no such hop.
  */
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -35,5 +35,11 @@ export async function startWorkerd(port: number, persistTo: string): Promise<{ u
     workers: [{ ...workerOptions, name: "cigale", modules, modulesRoot: out }],
   }));
   const url = (await mf.ready).toString().replace(/\/$/, "");
-  return { url, stop: () => mf.dispose() };
+  return {
+    url,
+    stop: async () => {
+      await mf.dispose();
+      rmSync(out, { recursive: true, force: true });
+    },
+  };
 }
