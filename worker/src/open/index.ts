@@ -1,3 +1,4 @@
+import { catalogRoutes } from "./catalog-routes.ts";
 import { datasetFileRoutes } from "./dataset-files.ts";
 import { openApp, openHeaders } from "./http.ts";
 
@@ -9,6 +10,7 @@ import { openApp, openHeaders } from "./http.ts";
 export const openRoutes = openApp();
 openRoutes.use("*", openHeaders());
 openRoutes.route("/", datasetFileRoutes);
+openRoutes.route("/", catalogRoutes);
 
 /** The open routes' OpenAPI paths (under their mount point) and schemas, for the API's document. */
 export function openApiParts(): { paths: Record<string, Record<string, Record<string, unknown>>>; schemas: Record<string, Record<string, unknown>> } {

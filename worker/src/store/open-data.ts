@@ -130,19 +130,19 @@ export async function latestReadings(db: D1Database, deviceIds: readonly number[
   return results;
 }
 
-/** First and last reading time of the given devices (a dataset's temporal coverage), null when none. */
-export async function readingTimeSpan(db: D1Database, deviceIds: readonly number[]): Promise<{ first: number; last: number } | null> {
-  if (deviceIds.length === 0) return null;
-  // Per device, the ends of each quantity's key range: seeks, not a scan.
+/** First and last reading time of the given devices and quantities (a dataset's temporal coverage), null when none. */
+export async function readingTimeSpan(db: D1Database, deviceIds: readonly number[], quantityIds: readonly number[]): Promise<{ first: number; last: number } | null> {
+  if (deviceIds.length === 0 || quantityIds.length === 0) return null;
+  // The two ends of each (device, quantity) key range: two seeks per pair, never a scan.
   const row = await d1(() =>
     db
       .prepare(
         `SELECT min(f) AS first, max(l) AS last FROM (
-           SELECT (SELECT min(time) FROM readings WHERE device_id = dd.value AND quantity_id = qq.id) AS f,
-                  (SELECT max(time) FROM readings WHERE device_id = dd.value AND quantity_id = qq.id) AS l
-           FROM json_each(?1) dd, quantities qq)`,
+           SELECT (SELECT min(time) FROM readings WHERE device_id = dd.value AND quantity_id = qq.value) AS f,
+                  (SELECT max(time) FROM readings WHERE device_id = dd.value AND quantity_id = qq.value) AS l
+           FROM json_each(?1) dd, json_each(?2) qq)`,
       )
-      .bind(JSON.stringify(deviceIds))
+      .bind(JSON.stringify(deviceIds), JSON.stringify(quantityIds))
       .first<{ first: number | null; last: number | null }>(),
   );
   return row && row.first !== null && row.last !== null ? { first: row.first, last: row.last } : null;
