@@ -1,3 +1,4 @@
+import { bulkRoutes } from "./bulk-routes.ts";
 import { catalogRoutes } from "./catalog-routes.ts";
 import { datasetFileRoutes } from "./dataset-files.ts";
 import { openApp, openHeaders } from "./http.ts";
@@ -11,6 +12,7 @@ export const openRoutes = openApp();
 openRoutes.use("*", openHeaders());
 openRoutes.route("/", datasetFileRoutes);
 openRoutes.route("/", catalogRoutes);
+openRoutes.route("/", bulkRoutes);
 
 /** The open routes' OpenAPI paths (under their mount point) and schemas, for the API's document. */
 export function openApiParts(): { paths: Record<string, Record<string, Record<string, unknown>>>; schemas: Record<string, Record<string, unknown>> } {
