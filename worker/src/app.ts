@@ -3,7 +3,7 @@ import { adminRoutes } from "./api/index.ts";
 import { errorBody, onError } from "./http/errors.ts";
 import type { AppEnv } from "./http/types.ts";
 import { ingestRoutes } from "./ingest/routes.ts";
-import { openRoutes } from "./open/index.ts";
+import { mountOpenData } from "./open/index.ts";
 import { openApiDocument } from "./openapi/document.ts";
 
 /** The Cigale HTTP API: /v1/ingest for network servers, /v1/admin for operators, its OpenAPI document. */
@@ -14,7 +14,7 @@ export function createApp(): Hono<AppEnv> {
   app.get("/v1/openapi.json", (c) => c.json(openApiDocument()));
   app.route("/v1/ingest", ingestRoutes);
   app.route("/v1/admin", adminRoutes);
-  app.route("/open", openRoutes);
+  mountOpenData(app);
   app.notFound((c) => c.json(errorBody("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}: see README.md for the API`), 404));
   app.onError(onError);
   return app;

@@ -95,6 +95,14 @@ function services(base: string): Service[] {
       description: `${base}/v1/openapi.json`,
       conformsTo: "https://spec.openapis.org/oas/v3.1.0",
     },
+    {
+      id: "gbfs",
+      title: { fr: "Flux GBFS 3.0 des stations de mobilité partagée", en: "GBFS 3.0 feed of the shared mobility stations" },
+      endpoint: `${base}/gbfs/gbfs.json`,
+      description: "https://github.com/MobilityData/gbfs/blob/v3.0/gbfs.md",
+      conformsTo: "https://github.com/MobilityData/gbfs/blob/v3.0/gbfs.md",
+      datasets: ["shared-mobility"],
+    },
   ];
 }
 
