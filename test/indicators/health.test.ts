@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { healthState, reportingInterval, type UplinkSample } from "../../worker/src/indicators/health.ts";
+import { batteryDueWithin, healthState, reportingInterval, type UplinkSample } from "../../worker/src/indicators/health.ts";
 
 const M = 60_000;
 const D = 86_400_000;
@@ -43,6 +43,9 @@ describe("health", () => {
     expect(s.battery.volts).toBeCloseTo(2.71, 10);
     expect(s.battery.trendPerDay).toBeCloseTo(-0.01, 10);
     expect(Math.abs(s.battery.predictedEmptyAt! - (T + 21 * D))).toBeLessThan(1000);
+    // 21 days ahead: within 30 days (an alert), not within 20.
+    expect(batteryDueWithin(s.battery, T)).toBe(true);
+    expect(batteryDueWithin(s.battery, T, 20)).toBe(false);
     const rising = healthState({ uplinks: [], intervals: [], battery: [{ time: T - D, value: 3 }, { time: T, value: 3.1 }] }, T);
     expect(rising.battery.predictedEmptyAt).toBeNull();
   });

@@ -1,4 +1,4 @@
-import { linearFit, median } from "./math.ts";
+import { type FitSums, fitSums, linearFitFromSums, median } from "./math.ts";
 import { DAY_MS } from "./paris-time.ts";
 
 /**
@@ -34,13 +34,19 @@ export interface HealthInput {
   battery: readonly { time: number; value: number }[];
 }
 
+export interface BatteryTrend {
+  volts: number | null;
+  trendPerDay: number | null;
+  predictedEmptyAt: number | null;
+}
+
 export interface HealthState {
   lastUplinkAt: number | null;
   intervalMs: number | null;
   intervalSource: "device.interval" | "median" | null;
   offline: boolean;
   offlineSince: number | null;
-  battery: { volts: number | null; trendPerDay: number | null; predictedEmptyAt: number | null };
+  battery: BatteryTrend;
   signal: { recentMedianSnr: number | null; previousMedianSnr: number | null; degraded: boolean };
   codecErrorRate: number | null;
 }
@@ -68,10 +74,7 @@ export function healthState(input: HealthInput, at: number): HealthState {
   const offline = offlineSince !== null && at > offlineSince;
 
   const battery = input.battery.filter((b) => b.time <= at && b.time > at - BATTERY_DAYS * DAY_MS).sort((a, b) => a.time - b.time);
-  const fit = linearFit(battery.map((b) => ({ x: (b.time - at) / DAY_MS, y: b.value })));
-  const trendPerDay = fit?.slope ?? null;
-  // The line's value at `at` is its intercept (x = 0 at `at`).
-  const predictedEmptyAt = fit && fit.slope < 0 ? Math.round(at + ((BATTERY_EMPTY_V - fit.intercept) / fit.slope) * DAY_MS) : null;
+  const sums = fitSums(battery.map((b) => ({ x: (b.time - at) / DAY_MS, y: b.value })));
 
   const snrIn = (from: number, to: number) => uplinks.filter((u) => u.time > from && u.time <= to && u.snr !== null).map((u) => u.snr!);
   const recentFrom = at - SIGNAL_RECENT_DAYS * DAY_MS;
@@ -89,8 +92,24 @@ export function healthState(input: HealthInput, at: number): HealthState {
     intervalSource: interval?.source ?? null,
     offline,
     offlineSince: offline ? offlineSince : null,
-    battery: { volts: battery.at(-1)?.value ?? null, trendPerDay, predictedEmptyAt },
+    battery: batteryTrend(sums, battery.at(-1)?.value ?? null, at),
     signal: { recentMedianSnr, previousMedianSnr, degraded },
     codecErrorRate,
   };
+}
+
+/**
+ * Battery trend from the least-squares sums of the readings of the 30 days up to `at`, with x in
+ * days relative to `at` (so the line's value at `at` is its intercept) and y in volts.
+ */
+export function batteryTrend(sums: FitSums, volts: number | null, at: number): BatteryTrend {
+  const fit = linearFitFromSums(sums);
+  const trendPerDay = fit?.slope ?? null;
+  const predictedEmptyAt = fit && fit.slope < 0 ? Math.round(at + ((BATTERY_EMPTY_V - fit.intercept) / fit.slope) * DAY_MS) : null;
+  return { volts, trendPerDay, predictedEmptyAt };
+}
+
+/** Whether a battery trend reaches 2.5 V within `days` of `at` (the alert). */
+export function batteryDueWithin(trend: BatteryTrend, at: number, days = BATTERY_DAYS): boolean {
+  return trend.predictedEmptyAt !== null && trend.predictedEmptyAt <= at + days * DAY_MS;
 }

@@ -39,6 +39,36 @@ export function linearFit(points: readonly { x: number; y: number }[]): { slope:
   return { slope, intercept: my - slope * mx };
 }
 
+/** The sums a least-squares fit needs, so that SQL can aggregate them (n, Σx, Σy, Σx², Σxy). */
+export interface FitSums {
+  n: number;
+  sx: number;
+  sy: number;
+  sxx: number;
+  sxy: number;
+}
+
+export function fitSums(points: readonly { x: number; y: number }[]): FitSums {
+  const s: FitSums = { n: 0, sx: 0, sy: 0, sxx: 0, sxy: 0 };
+  for (const p of points) {
+    s.n++;
+    s.sx += p.x;
+    s.sy += p.y;
+    s.sxx += p.x * p.x;
+    s.sxy += p.x * p.y;
+  }
+  return s;
+}
+
+/** Least-squares line from sums; null with fewer than 2 points or a (numerically) zero x spread. */
+export function linearFitFromSums(s: FitSums): { slope: number; intercept: number } | null {
+  if (s.n < 2) return null;
+  const d = s.n * s.sxx - s.sx * s.sx;
+  if (!(Math.abs(d) > 1e-12 * Math.max(1, s.n * s.sxx))) return null;
+  const slope = (s.n * s.sxy - s.sx * s.sy) / d;
+  return { slope, intercept: (s.sy - slope * s.sx) / s.n };
+}
+
 /** Rounds to a number of decimals (half away from zero), keeping null. */
 export function round(value: number | null, decimals: number): number | null {
   if (value === null) return null;
