@@ -17,7 +17,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/v1/ingest", ingestRoutes);
   app.route("/v1/admin", adminRoutes);
   app.use("/v1/indicators/*", readAccess());
-  app.use("/v1/alerts", readAccess());
+  app.use("/v1/alerts/*", readAccess());
   app.route("/v1/indicators", indicatorRoutes);
   app.route("/v1/alerts", alertRoutes);
   app.notFound((c) => c.json(errorBody("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}: see README.md for the API`), 404));

@@ -28,17 +28,17 @@ const alert = z
 export const alertsAnswer = z.object({ commune: z.string().nullable(), at: z.string(), alerts: z.array(alert) }).openapi("Alerts");
 export type Alert = z.output<typeof alert>;
 
+export const alertQuery = z.object({
+  commune: communeParam.optional().openapi({ description: "INSEE code (default: every commune the reader may see)", example: "13001" }),
+  at: atParam.optional().openapi({ description: "Instant of evaluation (ISO 8601, default now)", example: "2026-01-07T12:00:00Z" }),
+});
+
 const route = createRoute({
   method: "get",
   path: "/",
   summary: "Alerts: bins to collect, suspected leaks, offline devices, batteries to replace",
   tags: ["indicators"],
-  request: {
-    query: z.object({
-      commune: communeParam.optional().openapi({ description: "INSEE code (default: every commune the reader may see)", example: "13001" }),
-      at: atParam.optional().openapi({ description: "Instant of evaluation (ISO 8601, default now)", example: "2026-01-07T12:00:00Z" }),
-    }),
-  },
+  request: { query: alertQuery },
   responses: {
     200: { description: "The alerts, by kind then device", content: { "application/json": { schema: alertsAnswer } } },
     400: errorResponses[400],

@@ -93,7 +93,7 @@ export const indicatorAnswers = {
 
 export type IndicatorName = keyof typeof indicatorAnswers;
 
-const SUMMARIES: Record<IndicatorName, string> = {
+export const INDICATOR_SUMMARIES: Record<IndicatorName, string> = {
   atmo: "Daily ATMO air-quality index (arrêté of 10 July 2020)",
   noise: "Daily Lday, Levening, Lnight, Lden and exceedances",
   footfall: "Daily footfall against the same weekday of the previous 4 weeks",
@@ -107,7 +107,7 @@ function route<N extends IndicatorName>(name: N) {
   return createRoute({
     method: "get",
     path: `/${name}`,
-    summary: SUMMARIES[name],
+    summary: INDICATOR_SUMMARIES[name],
     tags: ["indicators"],
     request: { query: indicatorQuery },
     responses: {
