@@ -133,10 +133,13 @@ async function findEntities(env: Env, q: EntityQuery): Promise<{ entities: Entit
   return { entities, total: all.length };
 }
 
+/** Not found, without echoing the id: the same answer for a private device as for none. */
+const NO_ENTITY = "no public entity has this id";
+
 /** `urn:ngsi-ld:{Type}:{DevEUI}` → its type and device. */
 function parseEntityId(id: string): { type: string; devEui: string } {
   const m = /^urn:ngsi-ld:([A-Za-z]+):([0-9a-f]{16})$/.exec(id);
-  if (!m || !(m[1]! in CONTEXTS)) throw new RequestError("NOT_FOUND", `no entity ${id}: ids are urn:ngsi-ld:{${ENTITY_TYPES.join("|")}}:{DevEUI}`, 404);
+  if (!m || !(m[1]! in CONTEXTS)) throw new RequestError("NOT_FOUND", `${NO_ENTITY}: ids are urn:ngsi-ld:{${ENTITY_TYPES.join("|")}}:{DevEUI}`, 404);
   return { type: m[1]!, devEui: m[2]! };
 }
 
@@ -215,7 +218,7 @@ ngsiLdRoutes
   .openapi(oneRoute, async (c) => {
     const { type, devEui } = parseEntityId(c.req.valid("param").entityId);
     const { entities } = await findEntities(c.env, { type, devEui, limit: 1, offset: 0, keyValues: keyValuesOf(c.req.valid("query").options), withContext: wantsLd(c) });
-    if (entities.length === 0) throw new RequestError("NOT_FOUND", `no entity ${c.req.valid("param").entityId}`, 404);
+    if (entities.length === 0) throw new RequestError("NOT_FOUND", NO_ENTITY, 404);
     return answer(c, type, entities[0]!);
   })
   .openapi(temporalRoute, async (c) => {
@@ -253,5 +256,5 @@ ngsiLdRoutes
       if (wantsLd(c)) body["@context"] = [CONTEXTS[type], CORE_CONTEXT];
       return answer(c, type, body);
     }
-    throw new RequestError("NOT_FOUND", `no entity ${c.req.valid("param").entityId}`, 404);
+    throw new RequestError("NOT_FOUND", NO_ENTITY, 404);
   });
