@@ -30,6 +30,7 @@ const STORE_STATUS: Record<StoreErrorKind, ContentfulStatusCode> = {
   invalid_reference: 400,
   already_exists: 409,
   conflict: 409,
+  refused: 500,
   unavailable: 503,
 };
 

@@ -8,6 +8,9 @@ import { deviceDeleteQuery, deviceListQuery, eventQuery, readingQuery, uplinkQue
 import { quarantineQuery, redecodeBody, spoolQuery, statusQuery } from "../api/ingest-ops.ts";
 import { communeCreate, communePatch, deviceCreate, devicePatch, inseeCode, territoryCode, territoryCreate, territoryPatch } from "../api/schemas.ts";
 import { devEuiParam } from "../api/validate.ts";
+import { alertQuery } from "../api/alerts.ts";
+import { indicatorQuery } from "../api/indicator-scope.ts";
+import { INDICATOR_SUMMARIES } from "../api/indicators.ts";
 import { chirpstackQuery } from "../ingest/chirpstack/parse.ts";
 
 /**
@@ -156,4 +159,10 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "get", path: "/v1/admin/spool", summary: "Entries of the ingest fallback (R2 spool)", security: "adminKey", query: spoolQuery, ok: 200 },
   { method: "post", path: "/v1/admin/spool/drain", summary: "Replay the spool into D1 now", security: "adminKey", ok: 200 },
   { method: "get", path: "/v1/admin/quantities", summary: "The quantity table: id, key, unit, encoding, labels, decimals", security: "adminKey", ok: 200 },
+
+  // Public read side (worker/src/api/indicators.ts, alerts.ts): OpenAPIHono routes, listed here until the table retires.
+  ...Object.entries(INDICATOR_SUMMARIES).map(
+    ([name, summary]): Operation => ({ method: "get", path: `/v1/indicators/${name}`, summary, security: "public", query: indicatorQuery, ok: 200, also: name === "meters" ? [403, 404] : [404] }),
+  ),
+  { method: "get", path: "/v1/alerts", summary: "Alerts: bins to collect, suspected leaks, offline devices, batteries to replace", security: "public", query: alertQuery, ok: 200, also: [404] },
 ];
