@@ -103,6 +103,9 @@ let burstLatched = false;
 let lastFault: f64 = NaN;
 let lastStation: f64 = NaN;
 
+/** 1 % of an hour. */
+const HOURLY_AIRTIME_MS: f64 = 36000;
+
 // Defaults (firmware/README.md).
 const BIN_DEPTH_MM: f64 = 1200;
 const BIN_BLANK_MM: f64 = 150;
@@ -444,11 +447,16 @@ function transmit(now: u32): void {
     else if (what == 3) statusDue = false;
     return;
   }
+  // The 1 % duty cycle, twice: 99 × the time on air of silence after each frame, and never more
+  // than 36 s on air in the trailing hour (a frame that would pass it waits).
+  const toa = timeOnAirMs(length, dr);
+  if (<f64>S.airtimeLastHour(now) + toa > HOURLY_AIRTIME_MS) return;
   if (H.send(port, frameOut, length, dr) == 0) {
     H.log(LOG_SEND_FAILED, port);
     return;
   }
-  S.setNextTx(<f64>now + silenceAfterMs(timeOnAirMs(length, dr)) / 1000.0);
+  S.setNextTx(<f64>now + (toa + silenceAfterMs(toa)) / 1000.0);
+  S.addAirtime(now, <u32>Math.ceil(toa));
   H.log(LOG_SENT, length);
   if (what == 1) shiftAlarms();
   else if (what == 2) {

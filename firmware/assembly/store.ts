@@ -23,7 +23,11 @@ const O_COUNT = 36;
 const O_LAST_STATUS = 40;
 const O_THRESHOLDS = 48; // MAX_REFS × (low f64, high f64)
 const O_ALARM_STATE = O_THRESHOLDS + MAX_REFS * 16; // MAX_REFS × u8
-const O_RING = O_ALARM_STATE + MAX_REFS + 4;
+const O_AIR_MINUTE = O_ALARM_STATE + MAX_REFS + 4; // u32: minute of the newest airtime bucket
+const O_AIRTIME = O_AIR_MINUTE + 4; // AIR_BUCKETS × u32 ms of time on air per clock minute
+/** 61 one-minute buckets: the trailing hour whatever the second within the current minute. */
+export const AIR_BUCKETS = 61;
+const O_RING = O_AIRTIME + AIR_BUCKETS * 4;
 export const STATE_BYTES = O_RING + RING * SAMPLE_BYTES;
 
 export const state = memory.data(STATE_BYTES);
@@ -92,6 +96,30 @@ export function save(): void {
   if (!dirty) return;
   persist(state, STATE_BYTES);
   dirty = false;
+}
+
+/** Forgets the buckets older than the last hour as the clock moves to `minute`. */
+function rollAirtime(minute: u32): void {
+  const newest = u(O_AIR_MINUTE);
+  if (minute <= newest) return;
+  const steps = minute - newest;
+  for (let k: u32 = 1; k <= steps && k <= <u32>AIR_BUCKETS; k++) store<u32>(state + <usize>(O_AIRTIME + <i32>((newest + k) % AIR_BUCKETS) * 4), 0);
+  setU(O_AIR_MINUTE, minute);
+}
+
+/** Milliseconds on air in the buckets covering the last hour (and up to a minute more). */
+export function airtimeLastHour(now: u32): u32 {
+  rollAirtime(now / 60);
+  let sum: u32 = 0;
+  for (let k = 0; k < AIR_BUCKETS; k++) sum += load<u32>(state + <usize>(O_AIRTIME + k * 4));
+  return sum;
+}
+
+export function addAirtime(now: u32, ms: u32): void {
+  rollAirtime(now / 60);
+  const at = state + <usize>(O_AIRTIME + <i32>((now / 60) % AIR_BUCKETS) * 4);
+  store<u32>(at, load<u32>(at) + ms);
+  dirty = true;
 }
 
 export function count(): i32 { return <i32>u(O_COUNT); }

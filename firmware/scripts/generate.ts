@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { buildCatalog } from "../../codecs/profiles/catalog.ts";
 import { PROFILES } from "../../codecs/profiles/index.ts";
 import { THRESHOLD_ALARM_FIELDS } from "../../codecs/profiles/common.ts";
-import { latest } from "../../codecs/profiles/schema.ts";
+import { latest, type Layout, type Profile } from "../../codecs/profiles/schema.ts";
 import { AGG, BEHAVIOUR, EVENTS } from "../src/behaviour.ts";
 
 export const OUT = fileURLToPath(new URL("../assembly/profiles.generated.ts", import.meta.url));
@@ -23,8 +23,8 @@ export function renderProfiles(): string {
   const refPos: number[] = [];
   const alarmFlag: number[] = [];
   const alarmValue: number[] = [];
-  for (const p of PROFILES) {
-    const layout = latest(p.measurement);
+  for (const p of PROFILES as readonly Profile[]) {
+    const layout: Layout = latest(p.measurement);
     const aggStart = agg.length;
     for (const f of layout.fields) {
       const b = BEHAVIOUR[f.key];
@@ -35,7 +35,7 @@ export function renderProfiles(): string {
     const refs = catalog.refTargets.get(p.code) ?? [];
     for (const r of refs) refPos.push(layout.fields.findIndex((f) => f.key === r.key));
     // Alarm layout: the threshold part, then the profile's fields: a flag's event code, or the measurement position a value copies.
-    const alarm = latest(p.alarm);
+    const alarm: Layout = latest(p.alarm);
     const alarmStart = alarmFlag.length;
     for (const f of alarm.fields) {
       const event = f.kind === "boolean" || f.key === "station.status" ? EVENTS[f.key] : undefined;
