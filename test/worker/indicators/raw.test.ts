@@ -25,6 +25,7 @@ const STATION = "1000000000000003";
 const SENSOR = "1000000000000004";
 const PRIVATE_SENSOR = "1000000000000005";
 const TOULON_BIN = "1000000000000006";
+const PICKED_BIN = "1000000000000007";
 const PRIVATE_ACCESS: ReadAccess = { keyId: 1, private: true, territory: null, commune: null };
 
 /** A read key with scope read:private (POST /v1/admin/api-keys). */
@@ -51,6 +52,11 @@ beforeAll(async () => {
     [AT + D, 95], // after `at`: not seen
   ]);
   await seedReadings(TOULON_BIN, "level.fill", [[AT - D, 99]]);
+  // Picked-up bin: 40, 45, pickup at AT − 1 d, then 20, 30 half a day apart (a 25-point drop is no emptying by itself):
+  // 20 points/day since the pickup → 80 % 2.5 days after AT.
+  await registerDevice(admin, PICKED_BIN, { profile: "waste" });
+  await seedReadings(PICKED_BIN, "level.fill", [[AT - 2 * D, 40], [AT - 1.5 * D, 45], [AT - 0.5 * D, 20], [AT, 30]]);
+  await seedReadings(PICKED_BIN, "alarm.pickup", [[AT - 3 * D, 1], [AT - D, 1], [AT - 0.9 * D, 0]]);
 
   // Water meter: a reading at hh:30 of every hour from 11 Jan 00:30; 10 L/h, 2 L/h at 03:00 each night.
   const start = startOfLocalDay("2026-01-11");
@@ -95,6 +101,20 @@ describe("waste", () => {
         predictedFullAt: new Date(AT + D).toISOString(),
         toCollect: true,
         since: at,
+      },
+      {
+        device: PICKED_BIN,
+        name: `device ${PICKED_BIN}`,
+        commune: "13001",
+        fill: 30,
+        fillAt: at,
+        threshold: 80,
+        lastEmptiedAt: new Date(AT - D).toISOString(),
+        emptiedBy: "pickup",
+        ratePerDay: 20,
+        predictedFullAt: new Date(AT + 2.5 * D).toISOString(),
+        toCollect: false,
+        since: null,
       },
     ]);
   });
