@@ -8,13 +8,18 @@ export type ReadingRow = readonly [quantityId: number, time: number, value: numb
  * Inserts a device's readings in one statement: the rows travel as one JSON parameter, which
  * keeps a 32-sample frame under D1's 100-parameter limit and costs one round trip. `replace`
  * overwrites values (re-decoding); otherwise an existing (device, quantity, time) is kept, which
- * makes a replayed uplink a no-op.
+ * makes a replayed uplink a no-op. Overwriting is an upsert, never INSERT OR REPLACE: the rollup
+ * triggers (migration 0006) see an update, while the row a REPLACE deletes fires no trigger.
  */
 export function prepareInsertReadings(db: D1Database, deviceId: number, rows: readonly ReadingRow[], replace = false): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT OR ${replace ? "REPLACE" : "IGNORE"} INTO readings (device_id, quantity_id, time, value)
-       SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?2) AS j`,
+      replace
+        ? `INSERT INTO readings (device_id, quantity_id, time, value)
+           SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?2) AS j WHERE true
+           ON CONFLICT DO UPDATE SET value = excluded.value WHERE value IS NOT excluded.value`
+        : `INSERT OR IGNORE INTO readings (device_id, quantity_id, time, value)
+           SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?2) AS j`,
     )
     .bind(deviceId, JSON.stringify(rows));
 }
