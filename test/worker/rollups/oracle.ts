@@ -78,6 +78,7 @@ function expectSame(actual: Buckets, expected: Buckets, what: string) {
 /** The maintained rollups of the devices equal those recomputed from their readings; returns the recomputed ones. */
 export async function expectRollupsMatchReadings(deviceIds: readonly number[]): Promise<{ hours: Buckets; days: Buckets }> {
   const [want, got] = [await recompute(deviceIds), await stored(deviceIds)];
+  expect(want.hours.size, "readings to compare with").toBeGreaterThan(0);
   expectSame(got.hours, want.hours, "hour");
   expectSame(got.days, want.days, "day");
   return want;
