@@ -127,3 +127,51 @@ export async function listDayRollups(db: D1Database, q: DayRollupQuery): Promise
   );
   return results.map((r) => ({ ...values(r), day: r.bucket as string }));
 }
+
+/** SQL of a time's Europe/Paris local day, from the paris_offsets table (migration 0006). */
+const parisDaySql = (t: string) => `date((${t} + (SELECT offset_ms FROM paris_offsets WHERE from_ms <= ${t} ORDER BY from_ms DESC LIMIT 1)) / 1000, 'unixepoch')`;
+
+/**
+ * Statements that rebuild one device's rollups from its readings, for one transaction: its rows
+ * are deleted, its hours recomputed from readings (grouped in key order: no sort), its days from
+ * its hours. The same figures the triggers keep, computed at once (the backfill and its checks).
+ */
+export function prepareRebuildDeviceRollups(db: D1Database, deviceId: number): D1PreparedStatement[] {
+  return [
+    db.prepare("DELETE FROM rollup_hour WHERE device_id = ?1").bind(deviceId),
+    db.prepare("DELETE FROM rollup_day WHERE device_id = ?1").bind(deviceId),
+    db.prepare(REBUILD_HOURS_SQL).bind(deviceId),
+    db.prepare(REBUILD_DAYS_SQL).bind(deviceId),
+  ];
+}
+
+export const REBUILD_HOURS_SQL = `
+  INSERT INTO rollup_hour (device_id, quantity_id, hour, count, sum, min, max, energy)
+  SELECT r.device_id, r.quantity_id, r.time - r.time % 3600000 AS hour, count(*), sum(r.value), min(r.value), max(r.value),
+         CASE WHEN q.unit = 'dB' THEN sum(pow(10.0, r.value / pow(10.0, q.decimals) / 10.0)) END
+  FROM readings r JOIN quantities q ON q.id = r.quantity_id
+  WHERE r.device_id = ?1
+  GROUP BY r.device_id, r.quantity_id, hour`;
+
+export const REBUILD_DAYS_SQL = `
+  INSERT INTO rollup_day (device_id, quantity_id, day, count, sum, min, max, energy)
+  SELECT device_id, quantity_id, ${parisDaySql("hour")} AS day, sum(count), sum(sum), min(min), max(max), sum(energy)
+  FROM rollup_hour WHERE device_id = ?1
+  GROUP BY device_id, quantity_id, day`;
+
+/** Ids of the devices that have readings or rollups: what a backfill goes through, in id order. */
+export async function listDevicesWithData(db: D1Database): Promise<number[]> {
+  // Skip-scan of the primary keys: one seek per device, not a read of every row.
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `WITH RECURSIVE ids (id) AS (
+           SELECT min(device_id) FROM readings
+           UNION ALL SELECT (SELECT min(device_id) FROM readings WHERE device_id > ids.id) FROM ids WHERE ids.id IS NOT NULL)
+         SELECT id FROM ids WHERE id IS NOT NULL
+         UNION SELECT DISTINCT device_id FROM rollup_day ORDER BY 1`,
+      )
+      .all<{ id: number }>(),
+  );
+  return results.map((r) => r.id);
+}
