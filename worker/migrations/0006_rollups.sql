@@ -121,9 +121,12 @@ CREATE TRIGGER readings_rollup_delete AFTER DELETE ON readings BEGIN
     AND (min = OLD.value OR max = OLD.value);
 END;
 
--- A changed value (a re-decode writing ON CONFLICT DO UPDATE): the old reading out, the new one
--- in. SQLite cannot call one trigger from another, so the bodies above are repeated here.
-CREATE TRIGGER readings_rollup_update AFTER UPDATE ON readings BEGIN
+-- A changed value (ON CONFLICT DO UPDATE: a re-decode, an earlier uplink taking a reading over):
+-- the old reading out, the new one in. SQLite cannot call one trigger from another, so the bodies
+-- above are repeated here. An update that changes only the reading's uplink identity is skipped.
+CREATE TRIGGER readings_rollup_update AFTER UPDATE ON readings
+WHEN OLD.value IS NOT NEW.value OR OLD.time IS NOT NEW.time OR OLD.device_id IS NOT NEW.device_id OR OLD.quantity_id IS NOT NEW.quantity_id
+BEGIN
   UPDATE rollup_hour SET count = count - 1, sum = sum - OLD.value,
     energy = energy - (SELECT CASE WHEN unit = 'dB' THEN pow(10.0, OLD.value / pow(10.0, decimals) / 10.0) END FROM quantities WHERE id = OLD.quantity_id)
   WHERE device_id = OLD.device_id AND quantity_id = OLD.quantity_id AND hour = OLD.time - OLD.time % 3600000;

@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { quantityIndex } from "../../../worker/src/ingest/decode/readings.ts";
 import { backfillRollups } from "../../../worker/src/rollups/backfill.ts";
 import { parisDayRange } from "../../../worker/src/rollups/paris-day.ts";
-import { prepareInsertReadings, type ReadingRow } from "../../../worker/src/store/readings.ts";
+import type { ReadingRow } from "../../../worker/src/store/readings.ts";
 import { expectRollupsMatchReadings } from "./oracle.ts";
+import { writeReadings } from "./write.ts";
 
 /** The backfill rebuilds from readings exactly what the triggers keep. */
 
@@ -28,7 +29,7 @@ describe("backfillRollups", () => {
     for (const [i, device] of devices.entries()) {
       const rows: ReadingRow[] = [];
       for (let t = start; t < end; t += 15 * 60_000) rows.push([laeq.id, t, 400 + ((t / 60_000 + i) % 300)], [no2.id, t, (t / 900_000) % 90]);
-      await env.DB.batch([prepareInsertReadings(env.DB, device, rows)]);
+      await writeReadings(device, rows);
     }
     const kept = await snapshot(devices);
     // Lost (a database from before migration 0006) and damaged rollups.

@@ -3,9 +3,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { quantityIndex } from "../../../worker/src/ingest/decode/readings.ts";
 import { parisDay, parisDayRange } from "../../../worker/src/rollups/paris-day.ts";
 import type { QuantityRecord } from "../../../worker/src/store/quantities.ts";
-import { prepareInsertReadings, type ReadingRow } from "../../../worker/src/store/readings.ts";
+import type { ReadingRow } from "../../../worker/src/store/readings.ts";
 import { listDayRollups, listHourRollups } from "../../../worker/src/store/rollups.ts";
 import { expectRollupsMatchReadings } from "./oracle.ts";
+import { writeReadings } from "./write.ts";
 
 /**
  * The rollup tables as the triggers of migration 0006 keep them, read back in real units through
@@ -25,9 +26,7 @@ beforeAll(async () => {
 /** Europe/Paris offset from UTC at an instant (whole seconds), from Intl. */
 const parisOffset = (ms: number) => Date.parse(`${new Date(ms).toLocaleString("sv-SE", { timeZone: "Europe/Paris" }).replace(" ", "T")}Z`) - (ms - (ms % 1000));
 
-async function insert(deviceId: number, rows: ReadingRow[]) {
-  await env.DB.batch([prepareInsertReadings(env.DB, deviceId, rows)]);
-}
+const insert = (deviceId: number, rows: ReadingRow[]) => writeReadings(deviceId, rows);
 
 describe("paris_offsets", () => {
   it("gives every hour of 2000–2100 the local day Intl gives (Europe/Paris)", async () => {
@@ -140,7 +139,7 @@ describe("rollups follow changed and deleted readings", () => {
       [laeq.id, t0 + 3_600_000, 650],
     ]);
     // The maximum of the hour and of the day goes down, a new minimum appears.
-    await env.DB.batch([prepareInsertReadings(env.DB, device, [[laeq.id, t0 + 900_000, 500], [laeq.id, t0 + 7_200_000, 610]], true)]);
+    await writeReadings(device, [[laeq.id, t0 + 900_000, 500], [laeq.id, t0 + 7_200_000, 610]], true);
     const want = await expectRollupsMatchReadings([device]);
     expect(want.hours.get(`${device}/${laeq.id}/${t0}`)).toMatchObject({ count: 3, min: 500, max: 700 });
   });

@@ -5,6 +5,7 @@ import { CHIRPSTACK_EVENTS } from "../ingest/chirpstack/parse.ts";
 import { SCHEMAS } from "../ingest/chirpstack/schema.ts";
 import { ingestAnswer } from "../ingest/routes.ts";
 import { ttnMessage } from "../ingest/ttn/parse.ts";
+import { openApiParts } from "../open/index.ts";
 import { type Body, type Operation, OPERATIONS, type Security } from "./operations.ts";
 
 /**
@@ -147,6 +148,10 @@ export function buildDocument(operations: readonly Operation[] = OPERATIONS): Op
     TtnMessage: jsonSchema(ttnMessage),
   };
   for (const kind of CHIRPSTACK_EVENTS) schemas[chirpstackSchemaName(kind)] = jsonSchema(SCHEMAS[kind]);
+  // Open data (worker/src/open) documents itself with @hono/zod-openapi.
+  const open = openApiParts();
+  Object.assign(paths, open.paths);
+  Object.assign(schemas, open.schemas);
   const responses = Object.fromEntries(
     Object.values(ERRORS).map((e) => [e.name, { description: e.description, ...(e.headers ? { headers: e.headers } : {}), content: { "application/json": { schema: ref("schemas", "Error") } } }]),
   );

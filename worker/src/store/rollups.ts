@@ -72,15 +72,18 @@ interface Row {
 
 /**
  * The devices and quantities drive the join (CROSS JOIN keeps that order), so each device ×
- * quantity is one range seek on the table's primary key.
+ * quantity row is one range seek on the table's primary key. A key whose definition changed has
+ * several quantity rows (migration 0003): each is scaled with its own decimals, then the rows of
+ * one key are merged per bucket.
  */
 const rollupSql = (table: "rollup_hour" | "rollup_day", bucket: "hour" | "day") => `
-  SELECT r.device_id AS deviceId, q.key AS quantity, r.${bucket} AS bucket, r.count AS count,
-         r.sum / q.scale AS sum, r.min / q.scale AS min, r.max / q.scale AS max, r.energy AS energy
+  SELECT r.device_id AS deviceId, q.key AS quantity, r.${bucket} AS bucket, sum(r.count) AS count,
+         sum(r.sum / q.scale) AS sum, min(r.min / q.scale) AS min, max(r.max / q.scale) AS max, sum(r.energy) AS energy
   FROM json_each(?1) AS d
   CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (SELECT value FROM json_each(?2))) AS q
   CROSS JOIN ${table} AS r
   WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.${bucket} >= ?3 AND r.${bucket} ${bucket === "hour" ? "<" : "<="} ?4
+  GROUP BY r.device_id, q.key, r.${bucket}
   ORDER BY r.device_id, q.key, r.${bucket}`;
 
 const keys = (quantity: string | readonly string[]) => JSON.stringify(typeof quantity === "string" ? [quantity] : quantity);
