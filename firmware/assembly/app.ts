@@ -160,7 +160,12 @@ export function init(p: i32, cause: i32): i32 {
   resetCause = cause;
   const now = H.clock();
   bootClock = now;
-  if (!S.loadState(profile, defaultInterval(profile), now) && S.boots() > 1) S.setLastError(ERR_STATE_LOST);
+  if (!S.loadState(profile, defaultInterval(profile), now)) {
+    if (S.boots() > 1) S.setLastError(ERR_STATE_LOST);
+    // Default alarms until a setThreshold says otherwise: a bin 80 % full, a water level of 3 m.
+    if (profile == WASTE) S.setThreshold(refOfPos(0), NaN, 80);
+    if (profile == INFRA) S.setThreshold(refOfPos(4), NaN, 300);
+  }
   A.clearAll(nFields);
   for (let i = 0; i < A.MAX_FIELDS; i++) {
     setF(closed, i, NaN);

@@ -1,6 +1,6 @@
 // On-device aggregation over a reporting interval, against values computed by hand.
 import { describe, expect, it } from "vitest";
-import { device, get, samplesOf, envSensor } from "./helpers.ts";
+import { device, envSensor, get, messages, samplesOf } from "./helpers.ts";
 
 /** The second interval: the first is stretched by the random start phase; later ones are exactly 600 s. */
 const second = <T>(samples: T[]): T => samples[1] as T;
@@ -64,10 +64,12 @@ describe("waste: fill from distance and bin depth", () => {
   });
 
   it("raises a pickup alarm when the fill falls below half", () => {
-    const d = device("waste", { sensor: (ch, t) => (ch === 1 ? (t < 1000 ? 300 : 1100) : ch === 4 ? 3.4 : Number.NaN) });
+    // 750 mm → 43 %, then 1 100 mm → 10 %: below half of a bin at least 30 % full.
+    const d = device("waste", { sensor: (ch, t) => (ch === 1 ? (t < 1000 ? 750 : 1100) : ch === 4 ? 3.4 : Number.NaN) });
     d.run(1300);
-    const alarms = d.uplinks.filter((u) => u.fPort === 3);
-    expect(alarms).toHaveLength(1);
+    const alarms = messages("waste", d, "alarm");
+    expect(alarms.map((a) => get(a, "alarm.pickup"))).toEqual([true]);
+    expect(get(alarms[0] as never, "level.fill")).toBe(10);
   });
 });
 
