@@ -87,3 +87,23 @@ describe("meter: index, burst and backflow", () => {
     expect(get(samples[0] as never, "metering.water.total")).toBe(Math.floor(index(at - ((at - 1) % 10))));
   });
 });
+
+describe("mobility: station state on change", () => {
+  it("reports at once when the bikes or the status change, and alarms on a status change", () => {
+    // 10 bikes, 5 free docks; at t = 1001 a bike leaves; at t = 1501 the station closes.
+    const d = device("mobility", {
+      sensor: (ch, t) => [t < 1001 ? 10 : 9, 2, 0, 0, t < 1001 ? 5 : 6, t < 1501 ? 0 : 3][ch] ?? Number.NaN,
+    });
+    d.run(1700);
+    const measurements = d.uplinks.filter((u) => u.fPort === 1);
+    const clocks = measurements.map((u) => u.clock);
+    expect(clocks).toContain(1001); // readings every 10 s from t = 1: the change is seen at 1001
+    // 1501: the status alarm takes the slot, the sample follows once the duty cycle allows (delayed frame)
+    const closing = measurements.find((u) => u.clock > 1501 && u.clock < 1520);
+    expect(closing?.bytes[0]! >> 5).toBe(0);
+    expect(samplesOf("mobility", d).map((x) => x.at)).toContain(1501); // dated when it closed, not when it was sent
+    const last = samplesOf("mobility", d).at(-1) as Record<string, unknown>;
+    expect(last["station"]).toEqual({ status: "closed" });
+    expect(messages("mobility", d, "alarm").map((a) => a["station"])).toEqual([{ status: "closed" }]);
+  });
+});
