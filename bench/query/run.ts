@@ -130,6 +130,10 @@ async function time(f: () => Promise<unknown>, n: number): Promise<{ p50: number
   return { p50: at(0.5), p95: at(0.95) };
 }
 
+// What any D1 call costs from here (Node → platform proxy → workerd → SQLite and back): the floor under every figure.
+const roundTrip = await time(() => db.prepare("SELECT 1").first(), runs);
+console.log(`D1 round trip through the platform proxy (SELECT 1): p50 ${roundTrip.p50.toFixed(1)} ms p95 ${roundTrip.p95.toFixed(1)} ms`);
+
 const rows: { query: string; rollups: { p50: number; p95: number }; baseline: { p50: number; p95: number }; ratioP50: number; ok: boolean }[] = [];
 try {
   for (const c of cases) {
@@ -148,6 +152,6 @@ try {
   await proxy.dispose();
 }
 mkdirSync(join(ROOT, "bench/results"), { recursive: true });
-writeFileSync(join(ROOT, "bench/results/query.json"), `${JSON.stringify({ sensors, days, runs, rows }, null, 2)}\n`);
+writeFileSync(join(ROOT, "bench/results/query.json"), `${JSON.stringify({ sensors, days, runs, roundTrip, rows }, null, 2)}\n`);
 if (!values["persist-to"]) rmSync(persist, { recursive: true, force: true });
 if (rows.some((r) => !r.ok)) process.exitCode = 1;
