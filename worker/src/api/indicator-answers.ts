@@ -4,11 +4,14 @@ import {
   BATTERY_DAYS,
   batteryTrend,
   CODEC_DAYS,
+  codecErrorRate,
   type HealthState,
-  healthState,
   INTERVAL_SAMPLE,
+  offlineState,
+  reportingInterval,
   SIGNAL_BEFORE_DAYS,
   SIGNAL_RECENT_DAYS,
+  signalState,
 } from "../indicators/health.ts";
 import { FLUIDS, type Fluid, leakState, type LeakState, type MeterDay, meterDays } from "../indicators/meters.ts";
 import { stationReadings, type StationState, stationState } from "../indicators/mobility.ts";
@@ -26,7 +29,7 @@ import {
   loadReadings,
   loadReadingsFrom,
   loadRecentUplinkTimes,
-  loadUplinkSamples,
+  loadSnrMedians,
   type ReadingValue,
 } from "../store/indicator-inputs.ts";
 
@@ -227,46 +230,42 @@ export interface HealthAnswer extends DeviceRef {
   codecErrorRate: number | null;
 }
 
-/** Health with every part (SNR medians read uplink by uplink); `light` skips signal and codec for alerts. */
+/**
+ * Health from what SQL aggregates (last uplinks, battery least-squares sums, SNR medians, codec
+ * counts) and the pure rules of indicators/health.ts; `light` skips signal and codec (alerts).
+ */
 export async function healthAnswer(db: D1Database, devices: readonly IndicatorDevice[], at: number, light = false): Promise<{ devices: HealthAnswer[] }> {
   const ids = devices.map((d) => d.id);
-  const [recentTimes, intervals, battery, codec, samples] = await Promise.all([
+  const recentFrom = at - SIGNAL_RECENT_DAYS * DAY_MS;
+  const [recentTimes, intervals, battery, codec, snr] = await Promise.all([
     loadRecentUplinkTimes(db, ids, at, INTERVAL_SAMPLE),
     loadLastReadingsBefore(db, ids, ["device.interval"], at + 1),
     loadFitSums(db, ids, "battery", at - BATTERY_DAYS * DAY_MS, at, at),
     light ? Promise.resolve(new Map<number, { failed: number; attempts: number }>()) : loadCodecCounts(db, ids, at - CODEC_DAYS * DAY_MS, at),
-    light ? Promise.resolve([]) : loadUplinkSamples(db, ids, at - (SIGNAL_RECENT_DAYS + SIGNAL_BEFORE_DAYS) * DAY_MS, at),
+    light ? Promise.resolve(new Map<number, { recent: number | null; previous: number | null }>()) : loadSnrMedians(db, ids, recentFrom - SIGNAL_BEFORE_DAYS * DAY_MS, recentFrom, at),
   ]);
   const intervalOf = new Map(intervals.map((r) => [r.deviceId, r]));
-  const samplesOf = groupBy(samples, (s) => s.deviceId);
   return {
     devices: devices.map((d) => {
       const times = recentTimes.get(d.id) ?? [];
       const declared = intervalOf.get(d.id);
-      // The pure rule on what was loaded: last uplinks for offline, SQL sums for battery and codec.
-      const state = healthState(
-        {
-          uplinks: [...(samplesOf.get(d.id) ?? []), ...times.map((time) => ({ time, snr: null, decode: 0 }))].filter(
-            (u, i, all) => all.findIndex((o) => o.time === u.time) === i,
-          ),
-          intervals: declared ? [{ time: declared.time, value: declared.value }] : [],
-          battery: [],
-        },
-        at,
-      );
+      const interval = reportingInterval(times, declared ? [declared] : []);
+      const lastUplinkAt = times.at(-1) ?? null;
+      const offline = offlineState(lastUplinkAt, interval?.ms ?? null, at);
       const fit = battery.get(d.id);
       const trend = fit ? batteryTrend(fit.sums, fit.last, at) : { volts: null, trendPerDay: null, predictedEmptyAt: null };
       const c = codec.get(d.id);
+      const s = snr.get(d.id);
       return {
         ...ref(d),
-        lastUplinkAt: iso(times.at(-1) ?? null),
-        intervalSeconds: state.intervalMs === null ? null : state.intervalMs / 1000,
-        intervalSource: state.intervalSource,
-        offline: state.offline,
-        offlineSince: iso(state.offlineSince),
+        lastUplinkAt: iso(lastUplinkAt),
+        intervalSeconds: interval === null ? null : interval.ms / 1000,
+        intervalSource: interval?.source ?? null,
+        offline: offline.offline,
+        offlineSince: iso(offline.offlineSince),
         battery: { ...trend, predictedEmptyAt: iso(trend.predictedEmptyAt) },
-        signal: light ? { recentMedianSnr: null, previousMedianSnr: null, degraded: false } : state.signal,
-        codecErrorRate: c && c.attempts > 0 ? c.failed / c.attempts : null,
+        signal: signalState(s?.recent ?? null, s?.previous ?? null),
+        codecErrorRate: c ? codecErrorRate(c.failed, c.attempts) : null,
       };
     }),
   };

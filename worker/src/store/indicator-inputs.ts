@@ -173,29 +173,6 @@ export async function loadLastReadingsBefore(db: D1Database, deviceIds: readonly
   return results.filter((r) => r.time !== null);
 }
 
-/** An uplink as the health indicator sees it. */
-export interface UplinkSampleRow {
-  deviceId: number;
-  time: number;
-  snr: number | null;
-  decode: number;
-}
-
-/** Uplinks of some devices with time in (fromMs, toMs]: SNR in dB and decode outcome. */
-export async function loadUplinkSamples(db: D1Database, deviceIds: readonly number[], fromMs: number, toMs: number): Promise<UplinkSampleRow[]> {
-  if (deviceIds.length === 0) return [];
-  const { results } = await d1(() =>
-    db
-      .prepare(
-        `SELECT device_id AS deviceId, time, snr_cdb / 100.0 AS snr, decode FROM uplinks
-         WHERE device_id IN (SELECT value FROM json_each(?1)) AND time > ?2 AND time <= ?3 ORDER BY device_id, time`,
-      )
-      .bind(JSON.stringify(deviceIds), fromMs, toMs)
-      .all<UplinkSampleRow>(),
-  );
-  return results;
-}
-
 /** The times of each device's last `limit` uplinks up to `at` (oldest first): last seen and the median gap. */
 export async function loadRecentUplinkTimes(db: D1Database, deviceIds: readonly number[], at: number, limit: number): Promise<Map<number, number[]>> {
   const out = new Map<number, number[]>();
@@ -310,4 +287,42 @@ export async function loadReadingsFrom(db: D1Database, starts: ReadonlyMap<numbe
       .all<ReadingValue>(),
   );
   return results;
+}
+
+/**
+ * Median SNR (dB) per device of the uplinks with time in (splitMs, toMs] ("recent") and in
+ * (fromMs, splitMs] ("previous"), computed in SQL (row_number over the sorted values: the middle
+ * one, or the mean of the two middle ones).
+ */
+export async function loadSnrMedians(
+  db: D1Database,
+  deviceIds: readonly number[],
+  fromMs: number,
+  splitMs: number,
+  toMs: number,
+): Promise<Map<number, { recent: number | null; previous: number | null }>> {
+  const out = new Map<number, { recent: number | null; previous: number | null }>();
+  if (deviceIds.length === 0) return out;
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `WITH s AS (
+           SELECT device_id, snr_cdb, time > ?3 AS recent FROM uplinks
+           WHERE device_id IN (SELECT value FROM json_each(?1)) AND time > ?2 AND time <= ?4 AND snr_cdb IS NOT NULL),
+         r AS (
+           SELECT device_id, recent, snr_cdb, row_number() OVER (PARTITION BY device_id, recent ORDER BY snr_cdb) AS i,
+             count(*) OVER (PARTITION BY device_id, recent) AS n FROM s)
+         SELECT device_id AS deviceId, recent, avg(snr_cdb) / 100.0 AS median FROM r
+         WHERE i IN ((n + 1) / 2, (n + 2) / 2) GROUP BY device_id, recent`,
+      )
+      .bind(JSON.stringify(deviceIds), fromMs, splitMs, toMs)
+      .all<{ deviceId: number; recent: number; median: number }>(),
+  );
+  for (const r of results) {
+    const cur = out.get(r.deviceId) ?? { recent: null, previous: null };
+    if (r.recent === 1) cur.recent = r.median;
+    else cur.previous = r.median;
+    out.set(r.deviceId, cur);
+  }
+  return out;
 }
