@@ -21,9 +21,7 @@ import { type BinState, binState, EMPTYING_DROP, fillThreshold } from "../indica
 import {
   type IndicatorDevice,
   loadCodecCounts,
-  loadDayRollups,
   loadFitSums,
-  loadHourRollups,
   loadLastReadingsBefore,
   loadLastEmptyings,
   loadReadings,
@@ -32,6 +30,7 @@ import {
   loadSnrMedians,
   type ReadingValue,
 } from "../store/indicator-inputs.ts";
+import { listDayRollups, listHourRollups } from "../store/rollups.ts";
 
 /**
  * Each indicator as the API answers it: load its inputs for the devices in scope (store), compute
@@ -70,11 +69,11 @@ const ATMO_KEYS: Readonly<Record<AtmoPollutant, string>> = { no2: "air.no2", o3:
 
 export async function atmoAnswer(db: D1Database, devices: readonly IndicatorDevice[], w: Window): Promise<{ stations: number; days: AtmoDay[] }> {
   const keys = Object.values(ATMO_KEYS);
-  const rows = await loadHourRollups(db, devices.map((d) => d.id), keys, startOfLocalDay(w.from), startOfLocalDay(addDays(w.to, 1)));
+  const rows = await listHourRollups(db, { deviceIds: devices.map((d) => d.id), quantity: keys, from: startOfLocalDay(w.from), to: startOfLocalDay(addDays(w.to, 1)) });
   const stations = [...groupBy(rows, (r) => r.deviceId).values()].map((station) => {
     const hourly: Partial<Record<AtmoPollutant, HourlyMean[]>> = {};
     for (const [p, key] of Object.entries(ATMO_KEYS) as [AtmoPollutant, string][]) {
-      hourly[p] = station.filter((r) => r.key === key && r.count > 0).map((r) => ({ hour: r.hour, mean: r.sum / r.count }));
+      hourly[p] = station.filter((r) => r.quantity === key).map((r) => ({ hour: r.hour, mean: r.mean }));
     }
     return { hourly };
   });
@@ -83,7 +82,7 @@ export async function atmoAnswer(db: D1Database, devices: readonly IndicatorDevi
 
 // — noise —
 export async function noiseAnswer(db: D1Database, devices: readonly IndicatorDevice[], w: Window): Promise<{ devices: (DeviceRef & { days: NoiseDay[] })[] }> {
-  const rows = await loadHourRollups(db, devices.map((d) => d.id), ["sound.laeq"], localTimeToUtc(w.from, 6), localTimeToUtc(addDays(w.to, 1), 6));
+  const rows = await listHourRollups(db, { deviceIds: devices.map((d) => d.id), quantity: "sound.laeq", from: localTimeToUtc(w.from, 6), to: localTimeToUtc(addDays(w.to, 1), 6) });
   const byDevice = groupBy(rows, (r) => r.deviceId);
   return {
     devices: devices
@@ -100,12 +99,12 @@ export async function noiseAnswer(db: D1Database, devices: readonly IndicatorDev
 
 // — footfall —
 export async function footfallAnswer(db: D1Database, devices: readonly IndicatorDevice[], w: Window): Promise<{ counters: number; days: FootfallDay[] }> {
-  const rows = await loadDayRollups(db, devices.map((d) => d.id), ["count.in", "count.out"], addDays(w.from, -28), w.to);
+  const rows = await listDayRollups(db, { deviceIds: devices.map((d) => d.id), quantity: ["count.in", "count.out"], from: addDays(w.from, -28), to: w.to });
   const counters = [...groupBy(rows, (r) => r.deviceId).values()].map((counter) => {
     const days = new Map<string, CounterDay>();
     for (const r of counter) {
       const day = days.get(r.day) ?? { date: r.day, in: 0, out: 0 };
-      if (r.key === "count.in") day.in += r.sum;
+      if (r.quantity === "count.in") day.in += r.sum;
       else day.out += r.sum;
       days.set(r.day, day);
     }

@@ -3,9 +3,9 @@ import type { FitSums } from "../indicators/math.ts";
 import { d1 } from "./db.ts";
 
 /**
- * What the indicators read (worker/src/indicators): the devices a reader may see in a commune or
- * by devEui, their hourly and daily rollups (rollup_hour, rollup_day: migration 0006) and, for the
- * indicators that need single readings (waste, meters, mobility, health), readings and uplinks.
+ * What the indicators read (worker/src/indicators) besides rollups (store/rollups.ts): the devices
+ * a reader may see in a commune or by devEui and, for the indicators that need single readings
+ * (waste, meters, mobility, health), readings and aggregates of readings and uplinks.
  * Values come back in real units (stored value / 10^quantities.decimals). Device ids travel as one
  * JSON parameter (json_each), which keeps any number of devices under D1's parameter limit.
  */
@@ -66,67 +66,6 @@ export async function listVisibleDevices(db: D1Database, access: ReadAccess, sco
     codec: r.codec,
     tags: JSON.parse(r.tags) as Record<string, string>,
   }));
-}
-
-/** An hourly rollup in real units; `hour` is the UTC ms start of the hour. */
-export interface HourRollup {
-  deviceId: number;
-  key: string;
-  hour: number;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  energy: number | null;
-}
-
-/** Hourly rollups of some quantities of some devices, for hours in [fromMs, toMs). */
-export async function loadHourRollups(db: D1Database, deviceIds: readonly number[], keys: readonly string[], fromMs: number, toMs: number): Promise<HourRollup[]> {
-  if (deviceIds.length === 0 || keys.length === 0) return [];
-  const { results } = await d1(() =>
-    db
-      .prepare(
-        `SELECT r.device_id AS deviceId, q.key AS key, r.hour AS hour, r.count AS count,
-           r.sum / pow(10.0, q.decimals) AS sum, r.min / pow(10.0, q.decimals) AS min, r.max / pow(10.0, q.decimals) AS max, r.energy AS energy
-         FROM quantities q JOIN rollup_hour r ON r.quantity_id = q.id
-         WHERE q.key IN (SELECT value FROM json_each(?2)) AND r.device_id IN (SELECT value FROM json_each(?1))
-           AND r.hour >= ?3 AND r.hour < ?4
-         ORDER BY r.device_id, r.hour`,
-      )
-      .bind(JSON.stringify(deviceIds), JSON.stringify(keys), fromMs, toMs)
-      .all<HourRollup>(),
-  );
-  return results;
-}
-
-/** A daily rollup in real units; `day` is the Europe/Paris local date. */
-export interface DayRollup {
-  deviceId: number;
-  key: string;
-  day: string;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-}
-
-/** Daily rollups of some quantities of some devices, for local days from..to (both included). */
-export async function loadDayRollups(db: D1Database, deviceIds: readonly number[], keys: readonly string[], from: string, to: string): Promise<DayRollup[]> {
-  if (deviceIds.length === 0 || keys.length === 0) return [];
-  const { results } = await d1(() =>
-    db
-      .prepare(
-        `SELECT r.device_id AS deviceId, q.key AS key, r.day AS day, r.count AS count,
-           r.sum / pow(10.0, q.decimals) AS sum, r.min / pow(10.0, q.decimals) AS min, r.max / pow(10.0, q.decimals) AS max
-         FROM quantities q JOIN rollup_day r ON r.quantity_id = q.id
-         WHERE q.key IN (SELECT value FROM json_each(?2)) AND r.device_id IN (SELECT value FROM json_each(?1))
-           AND r.day >= ?3 AND r.day <= ?4
-         ORDER BY r.device_id, r.day`,
-      )
-      .bind(JSON.stringify(deviceIds), JSON.stringify(keys), from, to)
-      .all<DayRollup>(),
-  );
-  return results;
 }
 
 /** One reading in real units. */
