@@ -10,6 +10,17 @@ import { d1 } from "./db.ts";
  * JSON parameter (json_each), which keeps any number of devices under D1's parameter limit.
  */
 
+/**
+ * Devices × quantities drive the join (CROSS JOIN keeps that order), so that each pair is one
+ * range seek on the readings key (device_id, quantity_id, time) instead of a scan of the device's
+ * readings. `keys` is SQL selecting quantity keys; a key with several quantity rows (migration
+ * 0003) gives each row its own scale.
+ */
+const readingsOf = (devices: string, keys: string) => `json_each(${devices}) AS d
+  CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (${keys})) AS q
+  CROSS JOIN readings AS r`;
+const seek = "r.device_id = d.value AND r.quantity_id = q.id";
+
 export interface IndicatorDevice {
   id: number;
   devEui: string;
@@ -82,10 +93,9 @@ export async function loadReadings(db: D1Database, deviceIds: readonly number[],
   const { results } = await d1(() =>
     db
       .prepare(
-        `SELECT r.device_id AS deviceId, q.key AS key, r.time AS time, r.value / pow(10.0, q.decimals) AS value
-         FROM quantities q JOIN readings r ON r.quantity_id = q.id
-         WHERE q.key IN (SELECT value FROM json_each(?2)) AND r.device_id IN (SELECT value FROM json_each(?1))
-           AND r.time >= ?3 AND r.time <= ?4
+        `SELECT r.device_id AS deviceId, q.key AS key, r.time AS time, r.value / q.scale AS value
+         FROM ${readingsOf("?1", "SELECT value FROM json_each(?2)")}
+         WHERE ${seek} AND r.time >= ?3 AND r.time <= ?4
          ORDER BY r.device_id, r.time`,
       )
       .bind(JSON.stringify(deviceIds), JSON.stringify(keys), fromMs, toMs)
@@ -97,19 +107,24 @@ export async function loadReadings(db: D1Database, deviceIds: readonly number[],
 /** The latest reading before `beforeMs` of each device × quantity (a state that still holds at `beforeMs`). */
 export async function loadLastReadingsBefore(db: D1Database, deviceIds: readonly number[], keys: readonly string[], beforeMs: number): Promise<ReadingValue[]> {
   if (deviceIds.length === 0 || keys.length === 0) return [];
-  // SQLite takes the bare columns of a max() aggregate from the row holding the maximum.
+  // One descending seek per device × quantity row; the latest of a key's rows wins.
   const { results } = await d1(() =>
     db
       .prepare(
-        `SELECT r.device_id AS deviceId, q.key AS key, max(r.time) AS time, r.value / pow(10.0, q.decimals) AS value
-         FROM quantities q JOIN readings r ON r.quantity_id = q.id
-         WHERE q.key IN (SELECT value FROM json_each(?2)) AND r.device_id IN (SELECT value FROM json_each(?1)) AND r.time < ?3
-         GROUP BY r.device_id, q.key`,
+        `SELECT r.device_id AS deviceId, q.key AS key, r.time AS time, r.value / q.scale AS value
+         FROM ${readingsOf("?1", "SELECT value FROM json_each(?2)")}
+         WHERE ${seek} AND r.time = (SELECT max(time) FROM readings WHERE device_id = d.value AND quantity_id = q.id AND time < ?3)`,
       )
       .bind(JSON.stringify(deviceIds), JSON.stringify(keys), beforeMs)
       .all<ReadingValue>(),
   );
-  return results.filter((r) => r.time !== null);
+  const latest = new Map<string, ReadingValue>();
+  for (const r of results) {
+    const k = `${r.deviceId}/${r.key}`;
+    const cur = latest.get(k);
+    if (!cur || r.time > cur.time) latest.set(k, r);
+  }
+  return [...latest.values()];
 }
 
 /** The times of each device's last `limit` uplinks up to `at` (oldest first): last seen and the median gap. */
@@ -131,8 +146,9 @@ export async function loadCodecCounts(db: D1Database, deviceIds: readonly number
   const { results } = await d1(() =>
     db
       .prepare(
-        `SELECT device_id AS deviceId, sum(decode = 1) AS failed, sum(decode <> 3) AS attempts FROM uplinks
-         WHERE device_id IN (SELECT value FROM json_each(?1)) AND time > ?2 AND time <= ?3 GROUP BY device_id`,
+        `SELECT u.device_id AS deviceId, sum(u.decode = 1) AS failed, sum(u.decode <> 3) AS attempts
+         FROM json_each(?1) AS d CROSS JOIN uplinks AS u
+         WHERE u.device_id = d.value AND u.time > ?2 AND u.time <= ?3 GROUP BY u.device_id`,
       )
       .bind(JSON.stringify(deviceIds), fromMs, toMs)
       .all<{ deviceId: number; failed: number; attempts: number }>(),
@@ -160,9 +176,9 @@ export async function loadFitSums(
     db
       .prepare(
         `WITH p AS (
-           SELECT r.device_id AS deviceId, (r.time - ?5) / 86400000.0 AS x, r.value / pow(10.0, q.decimals) AS y, r.time AS time
-           FROM quantities q JOIN readings r ON r.quantity_id = q.id
-           WHERE q.key = ?2 AND r.device_id IN (SELECT value FROM json_each(?1)) AND r.time > ?3 AND r.time <= ?4)
+           SELECT r.device_id AS deviceId, (r.time - ?5) / 86400000.0 AS x, r.value / q.scale AS y, r.time AS time
+           FROM ${readingsOf("?1", "?2")}
+           WHERE ${seek} AND r.time > ?3 AND r.time <= ?4)
          SELECT deviceId, count(*) AS n, sum(x) AS sx, sum(y) AS sy, sum(x * x) AS sxx, sum(x * y) AS sxy, y AS last, max(time) AS lastTime
          FROM p GROUP BY deviceId`,
       )
@@ -192,15 +208,15 @@ export async function loadLastEmptyings(
     db
       .prepare(
         `WITH f AS (
-           SELECT r.device_id AS deviceId, r.time AS time, r.value / pow(10.0, q.decimals) AS fill,
-             lag(r.value / pow(10.0, q.decimals)) OVER w AS prevFill, lag(r.time) OVER w AS prevTime
-           FROM quantities q JOIN readings r ON r.quantity_id = q.id
-           WHERE q.key = 'level.fill' AND r.device_id IN (SELECT value FROM json_each(?1)) AND r.time > ?2 AND r.time <= ?3
+           SELECT r.device_id AS deviceId, r.time AS time, r.value / q.scale AS fill,
+             lag(r.value / q.scale) OVER w AS prevFill, lag(r.time) OVER w AS prevTime
+           FROM ${readingsOf("?1", "'level.fill'")}
+           WHERE ${seek} AND r.time > ?2 AND r.time <= ?3
            WINDOW w AS (PARTITION BY r.device_id ORDER BY r.time)),
          drops AS (SELECT deviceId, max(prevTime) AS start FROM f WHERE prevFill - fill >= ?4 GROUP BY deviceId),
          pickups AS (
-           SELECT r.device_id AS deviceId, max(r.time) AS start FROM quantities q JOIN readings r ON r.quantity_id = q.id
-           WHERE q.key = 'alarm.pickup' AND r.value <> 0 AND r.device_id IN (SELECT value FROM json_each(?1)) AND r.time > ?2 AND r.time <= ?3
+           SELECT r.device_id AS deviceId, max(r.time) AS start FROM ${readingsOf("?1", "'alarm.pickup'")}
+           WHERE ${seek} AND r.value <> 0 AND r.time > ?2 AND r.time <= ?3
            GROUP BY r.device_id)
          SELECT deviceId, max(start) AS start FROM (SELECT * FROM drops UNION ALL SELECT * FROM pickups) GROUP BY deviceId`,
       )
@@ -217,9 +233,11 @@ export async function loadReadingsFrom(db: D1Database, starts: ReadonlyMap<numbe
   const { results } = await d1(() =>
     db
       .prepare(
-        `SELECT r.device_id AS deviceId, q.key AS key, r.time AS time, r.value / pow(10.0, q.decimals) AS value
-         FROM json_each(?1) AS s JOIN quantities q ON q.key IN (SELECT value FROM json_each(?2))
-           JOIN readings r ON r.device_id = s.value ->> 0 AND r.quantity_id = q.id AND r.time >= s.value ->> 1 AND r.time <= ?3
+        `SELECT r.device_id AS deviceId, q.key AS key, r.time AS time, r.value / q.scale AS value
+         FROM json_each(?1) AS s
+           CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (SELECT value FROM json_each(?2))) AS q
+           CROSS JOIN readings AS r
+         WHERE r.device_id = s.value ->> 0 AND r.quantity_id = q.id AND r.time >= s.value ->> 1 AND r.time <= ?3
          ORDER BY r.device_id, r.time`,
       )
       .bind(JSON.stringify([...starts]), JSON.stringify(keys), toMs)
@@ -246,8 +264,8 @@ export async function loadSnrMedians(
     db
       .prepare(
         `WITH s AS (
-           SELECT device_id, snr_cdb, time > ?3 AS recent FROM uplinks
-           WHERE device_id IN (SELECT value FROM json_each(?1)) AND time > ?2 AND time <= ?4 AND snr_cdb IS NOT NULL),
+           SELECT u.device_id, u.snr_cdb, u.time > ?3 AS recent FROM json_each(?1) AS d CROSS JOIN uplinks AS u
+           WHERE u.device_id = d.value AND u.time > ?2 AND u.time <= ?4 AND u.snr_cdb IS NOT NULL),
          r AS (
            SELECT device_id, recent, snr_cdb, row_number() OVER (PARTITION BY device_id, recent ORDER BY snr_cdb) AS i,
              count(*) OVER (PARTITION BY device_id, recent) AS n FROM s)
