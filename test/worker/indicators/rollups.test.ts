@@ -16,6 +16,7 @@ const PRIVATE_STATION = "2000000000000003";
 const SONOMETER = "2000000000000004";
 const COUNTER_A = "2000000000000005";
 const COUNTER_B = "2000000000000006";
+const SPRING_STATION = "2000000000000007";
 
 /** One reading at hh:10 and one at hh:40 of each of `hours` local hours from 00:00 on `date`. */
 function twoPerHour(date: string, hours: number, value: (hour: number, half: 0 | 1) => number): [number, number][] {
@@ -56,6 +57,14 @@ beforeAll(async () => {
   }
   await seedReadings(SONOMETER, "sound.laeq", noise);
 
+  // 29 March 2026 (23 hours): NO2 45 in the last 18 of its hours → class 2 (local days from the paris_offsets table).
+  await registerDevice(admin, SPRING_STATION, { profile: "env", commune: "13055" });
+  await seedReadings(SPRING_STATION, "air.no2", twoPerHour("2026-03-29", 23, () => 45).slice(10));
+  // Sonometer, night of 28 March: 7 hours (22, 23, 00, 01, 03, 04, 05), 6 at 40 dB and 22:00 at 50 → 43.59.
+  const spring: [number, number][] = [];
+  for (let h = localTimeToUtc("2026-03-28", 22), i = 0; h < localTimeToUtc("2026-03-29", 6); h += H, i++) spring.push([h + 60_000, i === 0 ? 50 : 40]);
+  await seedReadings(SONOMETER, "sound.laeq", spring);
+
   // Counters: Thursday 29 Jan, counter A 100 in / 80 out in two readings, counter B 20 in; previous Thursdays:
   // 22 Jan total 150, 8 Jan 250, 1 Jan 170 (15 Jan none) → mean 190, change 200/190 − 1 = 0.053.
   const at = (date: string, hour: number) => localTimeToUtc(date, hour);
@@ -95,6 +104,15 @@ describe("noise from hourly energy rollups", () => {
         days: [{ date: "2026-01-15", lday: 61, levening: 55, lnight: 50, lden: 60.5, exceeds: { whoLden: true, whoLnight: true, limitLden: false, limitLnight: false } }],
       },
     ]);
+  });
+});
+
+describe("DST days through the database's local days", () => {
+  it("counts the 23 hours of the spring day for ATMO and the 7-hour night before it for noise", async () => {
+    const atmo = await call<{ days: { subIndices: { no2: number | null } }[] }>("GET", `/v1/indicators/atmo?device=${SPRING_STATION}&from=2026-03-28&to=2026-03-30`);
+    expect(atmo.body.days.map((d) => d.subIndices.no2)).toEqual([null, 2, null]);
+    const noise = await call<{ devices: { days: { lnight: number | null; lday: number | null }[] }[] }>("GET", `/v1/indicators/noise?device=${SONOMETER}&from=2026-03-28&to=2026-03-28`);
+    expect(noise.body.devices[0]!.days[0]).toMatchObject({ lday: null, lnight: 43.6 });
   });
 });
 

@@ -1,4 +1,4 @@
-import { type AtmoPollutant, atmoDays, type AtmoDay, type HourlyMean } from "../indicators/atmo.ts";
+import { type AtmoDay, atmoDaysFromSummaries, type AtmoPollutant, type AtmoStationDays, type DailyHours } from "../indicators/atmo.ts";
 import { type CounterDay, type FootfallDay, footfallDays } from "../indicators/footfall.ts";
 import {
   BATTERY_DAYS,
@@ -15,14 +15,16 @@ import {
 } from "../indicators/health.ts";
 import { FLUIDS, type Fluid, leakState, type LeakState, type MeterDay, meterDays } from "../indicators/meters.ts";
 import { stationReadings, type StationState, stationState } from "../indicators/mobility.ts";
-import { type HourlyLevel, laeqFromEnergy, type NoiseDay, noiseDays } from "../indicators/noise.ts";
+import { type NoiseDay, noiseDaysFromPeriods } from "../indicators/noise.ts";
 import { addDays, DAY_MS, type LocalDate, localDate, localTimeToUtc, startOfLocalDay } from "../indicators/paris-time.ts";
 import { type BinState, binState, EMPTYING_DROP, fillThreshold } from "../indicators/waste.ts";
 import {
   type IndicatorDevice,
   loadCodecCounts,
+  loadDailyHourMeans,
   loadFitSums,
   loadLastReadingsBefore,
+  loadNoisePeriods,
   loadLastEmptyings,
   loadReadings,
   loadReadingsFrom,
@@ -30,7 +32,7 @@ import {
   loadSnrMedians,
   type ReadingValue,
 } from "../store/indicator-inputs.ts";
-import { listDayRollups, listHourRollups } from "../store/rollups.ts";
+import { listDayRollups } from "../store/rollups.ts";
 
 /**
  * Each indicator as the API answers it: load its inputs for the devices in scope (store), compute
@@ -69,30 +71,27 @@ const ATMO_KEYS: Readonly<Record<AtmoPollutant, string>> = { no2: "air.no2", o3:
 
 export async function atmoAnswer(db: D1Database, devices: readonly IndicatorDevice[], w: Window): Promise<{ stations: number; days: AtmoDay[] }> {
   const keys = Object.values(ATMO_KEYS);
-  const rows = await listHourRollups(db, { deviceIds: devices.map((d) => d.id), quantity: keys, from: startOfLocalDay(w.from), to: startOfLocalDay(addDays(w.to, 1)) });
-  const stations = [...groupBy(rows, (r) => r.deviceId).values()].map((station) => {
-    const hourly: Partial<Record<AtmoPollutant, HourlyMean[]>> = {};
+  const rows = await loadDailyHourMeans(db, devices.map((d) => d.id), keys, startOfLocalDay(w.from), startOfLocalDay(addDays(w.to, 1)));
+  const stations = [...groupBy(rows, (r) => r.deviceId).values()].map((station): AtmoStationDays => {
+    const daily: Partial<Record<AtmoPollutant, DailyHours[]>> = {};
     for (const [p, key] of Object.entries(ATMO_KEYS) as [AtmoPollutant, string][]) {
-      hourly[p] = station.filter((r) => r.quantity === key).map((r) => ({ hour: r.hour, mean: r.mean }));
+      daily[p] = station.filter((r) => r.key === key).map((r) => ({ date: r.day, hours: r.hours, maxMean: r.maxMean, meanOfMeans: r.meanOfMeans }));
     }
-    return { hourly };
+    return { daily };
   });
-  return { stations: stations.length, days: atmoDays(stations, w.from, w.to) };
+  return { stations: stations.length, days: atmoDaysFromSummaries(stations, w.from, w.to) };
 }
 
 // — noise —
 export async function noiseAnswer(db: D1Database, devices: readonly IndicatorDevice[], w: Window): Promise<{ devices: (DeviceRef & { days: NoiseDay[] })[] }> {
-  const rows = await listHourRollups(db, { deviceIds: devices.map((d) => d.id), quantity: "sound.laeq", from: localTimeToUtc(w.from, 6), to: localTimeToUtc(addDays(w.to, 1), 6) });
+  const rows = await loadNoisePeriods(db, devices.map((d) => d.id), localTimeToUtc(w.from, 6), localTimeToUtc(addDays(w.to, 1), 6));
   const byDevice = groupBy(rows, (r) => r.deviceId);
   return {
     devices: devices
       .filter((d) => byDevice.has(d.id))
       .map((d) => {
-        const hours = byDevice
-          .get(d.id)!
-          .map((r) => laeqFromEnergy({ hour: r.hour, count: r.count, energy: r.energy ?? 0 }))
-          .filter((h): h is HourlyLevel => h !== null);
-        return { ...ref(d), days: noiseDays(hours, w.from, w.to) };
+        const periods = byDevice.get(d.id)!.map((r) => ({ date: r.day, period: r.period, hours: r.hours, meanEnergy: r.meanEnergy }));
+        return { ...ref(d), days: noiseDaysFromPeriods(periods, w.from, w.to) };
       }),
   };
 }

@@ -283,3 +283,87 @@ export async function loadSnrMedians(
   }
   return out;
 }
+
+/** SQL of the Europe/Paris local instant of a UTC time, from the paris_offsets table (migration 0006). */
+const parisLocalMs = (t: string) => `(${t} + (SELECT offset_ms FROM paris_offsets WHERE from_ms <= ${t} ORDER BY from_ms DESC LIMIT 1))`;
+
+/** One device × quantity × local day of hourly means: hours with data, their maximum and their mean. */
+export interface DailyHourMeans {
+  deviceId: number;
+  key: string;
+  day: string;
+  hours: number;
+  maxMean: number;
+  meanOfMeans: number;
+}
+
+/**
+ * Per local day, the count, maximum and mean of the hourly means (rollup_hour sum / count) of
+ * some quantities, for the local days from..to (UTC bounds given): what ATMO needs, computed in
+ * D1 so that a year is 365 rows per pollutant and station, not 8,760.
+ */
+export async function loadDailyHourMeans(
+  db: D1Database,
+  deviceIds: readonly number[],
+  keys: readonly string[],
+  fromMs: number,
+  toMs: number,
+): Promise<DailyHourMeans[]> {
+  if (deviceIds.length === 0 || keys.length === 0) return [];
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `WITH h AS (
+           SELECT r.device_id AS deviceId, q.key AS key, r.hour AS hour, sum(r.sum / q.scale) / sum(r.count) AS mean
+           FROM json_each(?1) AS d
+             CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (SELECT value FROM json_each(?2))) AS q
+             CROSS JOIN rollup_hour AS r
+           WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.hour >= ?3 AND r.hour < ?4
+           GROUP BY r.device_id, q.key, r.hour)
+         SELECT deviceId, key, date(${parisLocalMs("hour")} / 1000, 'unixepoch') AS day, count(*) AS hours, max(mean) AS maxMean, avg(mean) AS meanOfMeans
+         FROM h GROUP BY deviceId, key, day ORDER BY deviceId, key, day`,
+      )
+      .bind(JSON.stringify(deviceIds), JSON.stringify(keys), fromMs, toMs)
+      .all<DailyHourMeans>(),
+  );
+  return results;
+}
+
+/** One device × noise day × period of hourly LAeq: hours with data and the mean of 10^(LAeq_h/10). */
+export interface NoisePeriodEnergy {
+  deviceId: number;
+  /** The noise day D (06:00 on D to 06:00 on D+1). */
+  day: string;
+  period: "day" | "evening" | "night";
+  hours: number;
+  meanEnergy: number;
+}
+
+/**
+ * Per noise day and period (06–18, 18–22, 22–06 local), the number of hours with `sound.laeq` and
+ * the mean over those hours of 10^(LAeq_h/10) = energy_h / count_h (rollup_hour), for hours in
+ * [fromMs, toMs): the energetic mean of the period is 10·log10(meanEnergy).
+ */
+export async function loadNoisePeriods(db: D1Database, deviceIds: readonly number[], fromMs: number, toMs: number): Promise<NoisePeriodEnergy[]> {
+  if (deviceIds.length === 0) return [];
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `WITH h AS (
+           SELECT r.device_id AS deviceId, ${parisLocalMs("r.hour")} AS local, sum(r.energy) / sum(r.count) AS e
+           FROM json_each(?1) AS d
+             CROSS JOIN (SELECT id FROM quantities WHERE key = 'sound.laeq') AS q
+             CROSS JOIN rollup_hour AS r
+           WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.hour >= ?2 AND r.hour < ?3 AND r.energy > 0
+           GROUP BY r.device_id, r.hour),
+         p AS (
+           SELECT deviceId, date((local - 21600000) / 1000, 'unixepoch') AS day,
+             CASE WHEN (local / 3600000) % 24 BETWEEN 6 AND 17 THEN 'day' WHEN (local / 3600000) % 24 BETWEEN 18 AND 21 THEN 'evening' ELSE 'night' END AS period,
+             e FROM h)
+         SELECT deviceId, day, period, count(*) AS hours, avg(e) AS meanEnergy FROM p GROUP BY deviceId, day, period ORDER BY deviceId, day`,
+      )
+      .bind(JSON.stringify(deviceIds), fromMs, toMs)
+      .all<NoisePeriodEnergy>(),
+  );
+  return results;
+}
