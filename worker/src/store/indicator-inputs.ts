@@ -284,8 +284,14 @@ export async function loadSnrMedians(
   return out;
 }
 
-/** SQL of the Europe/Paris local instant of a UTC time, from the paris_offsets table (migration 0006). */
-const parisLocalMs = (t: string) => `(${t} + (SELECT offset_ms FROM paris_offsets WHERE from_ms <= ${t} ORDER BY from_ms DESC LIMIT 1))`;
+/**
+ * The Europe/Paris offset segments overlapping [from, to) as a CTE `o(from_ms, to_ms, offset_ms)`
+ * from the paris_offsets table (migration 0006): a handful of rows a year, joined by range, which
+ * costs less than one offset lookup per hour.
+ */
+const offsetsCte = (from: string, to: string) => `o AS (
+  SELECT from_ms, coalesce(lead(from_ms) OVER (ORDER BY from_ms), 9e15) AS to_ms, offset_ms FROM paris_offsets
+  WHERE from_ms < ${to} AND from_ms >= (SELECT max(from_ms) FROM paris_offsets WHERE from_ms <= ${from}))`;
 
 /** One device × quantity × local day of hourly means: hours with data, their maximum and their mean. */
 export interface DailyHourMeans {
@@ -313,15 +319,16 @@ export async function loadDailyHourMeans(
   const { results } = await d1(() =>
     db
       .prepare(
-        `WITH h AS (
+        `WITH ${offsetsCte("?3", "?4")},
+         h AS (
            SELECT r.device_id AS deviceId, q.key AS key, r.hour AS hour, sum(r.sum / q.scale) / sum(r.count) AS mean
            FROM json_each(?1) AS d
              CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (SELECT value FROM json_each(?2))) AS q
              CROSS JOIN rollup_hour AS r
            WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.hour >= ?3 AND r.hour < ?4
            GROUP BY r.device_id, q.key, r.hour)
-         SELECT deviceId, key, date(${parisLocalMs("hour")} / 1000, 'unixepoch') AS day, count(*) AS hours, max(mean) AS maxMean, avg(mean) AS meanOfMeans
-         FROM h GROUP BY deviceId, key, day ORDER BY deviceId, key, day`,
+         SELECT deviceId, key, date((hour + o.offset_ms) / 1000, 'unixepoch') AS day, count(*) AS hours, max(mean) AS maxMean, avg(mean) AS meanOfMeans
+         FROM h JOIN o ON h.hour >= o.from_ms AND h.hour < o.to_ms GROUP BY deviceId, key, day ORDER BY deviceId, key, day`,
       )
       .bind(JSON.stringify(deviceIds), JSON.stringify(keys), fromMs, toMs)
       .all<DailyHourMeans>(),
@@ -349,13 +356,15 @@ export async function loadNoisePeriods(db: D1Database, deviceIds: readonly numbe
   const { results } = await d1(() =>
     db
       .prepare(
-        `WITH h AS (
-           SELECT r.device_id AS deviceId, ${parisLocalMs("r.hour")} AS local, sum(r.energy) / sum(r.count) AS e
+        `WITH ${offsetsCte("?2", "?3")},
+         u AS (
+           SELECT r.device_id AS deviceId, r.hour AS hour, sum(r.energy) / sum(r.count) AS e
            FROM json_each(?1) AS d
              CROSS JOIN (SELECT id FROM quantities WHERE key = 'sound.laeq') AS q
              CROSS JOIN rollup_hour AS r
            WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.hour >= ?2 AND r.hour < ?3 AND r.energy > 0
            GROUP BY r.device_id, r.hour),
+         h AS (SELECT deviceId, hour + o.offset_ms AS local, e FROM u JOIN o ON u.hour >= o.from_ms AND u.hour < o.to_ms),
          p AS (
            SELECT deviceId, date((local - 21600000) / 1000, 'unixepoch') AS day,
              CASE WHEN (local / 3600000) % 24 BETWEEN 6 AND 17 THEN 'day' WHEN (local / 3600000) % 24 BETWEEN 18 AND 21 THEN 'evening' ELSE 'night' END AS period,
