@@ -19,6 +19,7 @@ import {
   unknownDevice,
 } from "./process.ts";
 import { inScope, type Scope } from "./scope.ts";
+import { implausibleTime } from "./time.ts";
 
 /** One accepted event to store, with the scope of the token that sent it. */
 export interface BatchItem {
@@ -111,7 +112,7 @@ async function planBatch(db: D1Database, items: readonly BatchItem[]): Promise<P
   items.forEach(({ event: ev, scope }, item) => {
     if (ev.kind !== "up") return plan.slow.push(item);
     const device = devices.get(ev.devEui);
-    const refused = device ? authorize(scope, ev, device) : unknownDevice(ev.devEui);
+    const refused = implausibleTime(ev) ?? (device ? authorize(scope, ev, device) : unknownDevice(ev.devEui));
     if (!device || refused) {
       const reason = refused ?? unknownDevice(ev.devEui);
       return plan.settled.push({ item, outcome: quarantined(ev, reason), statement: prepareQuarantine(db, ev, scope, reason) });

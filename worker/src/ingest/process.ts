@@ -12,6 +12,7 @@ import { cachedDevice, forgetDevice, rememberDevice } from "./device-cache.ts";
 import { base64ToBytes } from "./encoding.ts";
 import { type DeviceEvent, type EventKind, eventKey, globalEventKey, type IngestEvent, type UplinkEvent } from "./event.ts";
 import { inScope, outOfScope, type Scope } from "./scope.ts";
+import { FUTURE_TOLERANCE_MS, implausibleTime } from "./time.ts";
 
 /** What happened to one event; the ingest routes answer with it. */
 export type Outcome =
@@ -40,6 +41,9 @@ export interface Reason {
  * propagate as StoreError ("unavailable"); the caller retries the event later.
  */
 export async function processEvent(db: D1Database, event: IngestEvent, scope: Scope): Promise<Outcome> {
+  // The event's own time first: it needs no D1 read.
+  const implausible = implausibleTime(event);
+  if (implausible) return quarantine(db, event, scope, implausible);
   return event.kind === "up" ? processUplink(db, event, scope) : processDeviceEvent(db, event, scope);
 }
 
@@ -134,6 +138,8 @@ export function storeStatements(db: D1Database, uplinks: readonly UplinkToStore[
           fPort: ev.fPort,
           payload,
           dedupId,
+          nsTime: ev.nsTime ?? null,
+          receivedAt: ev.receivedAt,
           rssi: ev.rssi,
           snr: ev.snr,
           dr: ev.dr,
@@ -163,6 +169,7 @@ export function storeStatements(db: D1Database, uplinks: readonly UplinkToStore[
         battery: decoded.battery,
         firmware: decoded.firmware,
       })),
+      Date.now() + FUTURE_TOLERANCE_MS,
     ),
   ];
 }

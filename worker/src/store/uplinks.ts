@@ -60,6 +60,10 @@ export interface UplinkRecord {
   fPort: number;
   payload: Uint8Array;
   dedupId: Uint8Array | null;
+  /** The network server's receive time (null: not given). `time` is the one it chose. */
+  nsTime: number | null;
+  /** When the Worker received the event (null: stored before it was recorded). */
+  receivedAt: number | null;
   rssi: number | null;
   snr: number | null;
   dr: number | null;
@@ -115,16 +119,18 @@ export function prepareInsertNewUplinks(db: D1Database, rows: readonly NewUplink
     e.territory,
     e.profile,
     e.codec,
+    u.nsTime,
+    u.receivedAt,
   ]);
   return db
     .prepare(
-      `INSERT OR IGNORE INTO uplinks (device_id, time, f_cnt, f_port, payload, dedup_id, rssi, snr_cdb, dr, gateways, source, decode, note)
-       SELECT n.device_id, n.time, n.f_cnt, n.f_port, n.payload, n.dedup_id, n.rssi, n.snr_cdb, n.dr, n.gateways, n.source, n.decode, n.note
+      `INSERT OR IGNORE INTO uplinks (device_id, time, f_cnt, f_port, payload, dedup_id, rssi, snr_cdb, dr, gateways, source, decode, note, ns_time, received_at)
+       SELECT n.device_id, n.time, n.f_cnt, n.f_port, n.payload, n.dedup_id, n.rssi, n.snr_cdb, n.dr, n.gateways, n.source, n.decode, n.note, n.ns_time, n.received_at
        FROM (SELECT j.value ->> 0 AS device_id, j.value ->> 1 AS time, j.value ->> 2 AS f_cnt, j.value ->> 3 AS f_port,
                unhex(j.value ->> 4) AS payload, unhex(j.value ->> 5) AS dedup_id, j.value ->> 6 AS rssi, j.value ->> 7 AS snr_cdb,
                j.value ->> 8 AS dr, j.value ->> 9 AS gateways, j.value ->> 10 AS source, j.value ->> 11 AS decode, j.value ->> 12 AS note,
                j.value ->> 13 AS dev_eui, j.value ->> 14 AS commune, j.value ->> 15 AS territory, j.value ->> 16 AS profile,
-               j.value ->> 17 AS codec
+               j.value ->> 17 AS codec, j.value ->> 18 AS ns_time, j.value ->> 19 AS received_at
              FROM json_each(?1) AS j) AS n
        WHERE EXISTS (SELECT 1 FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id
                      WHERE d.id = n.device_id AND d.dev_eui = n.dev_eui AND d.commune = n.commune AND t.code = n.territory
@@ -161,6 +167,8 @@ interface UplinkRow {
   f_port: number;
   payload: ArrayBuffer;
   dedup_id: ArrayBuffer | null;
+  ns_time: number | null;
+  received_at: number | null;
   rssi: number | null;
   snr_cdb: number | null;
   dr: number | null;
@@ -177,6 +185,8 @@ function toUplink(r: UplinkRow): StoredUplink {
     fPort: r.f_port,
     payload: new Uint8Array(r.payload),
     dedupId: r.dedup_id ? new Uint8Array(r.dedup_id) : null,
+    nsTime: r.ns_time,
+    receivedAt: r.received_at,
     rssi: r.rssi,
     snr: r.snr_cdb === null ? null : r.snr_cdb / 100,
     dr: r.dr,
@@ -200,7 +210,7 @@ export async function listUplinks(db: D1Database, deviceId: number, range: Uplin
   const { results } = await d1(() =>
     db
       .prepare(
-        `SELECT time, f_cnt, f_port, payload, dedup_id, rssi, snr_cdb, dr, gateways, source, decode, note FROM uplinks
+        `SELECT time, f_cnt, f_port, payload, dedup_id, ns_time, received_at, rssi, snr_cdb, dr, gateways, source, decode, note FROM uplinks
          WHERE device_id = ?1 AND time >= ?2 AND time < ?3 AND (?4 IS NULL OR (time, f_cnt) > (?4, ?5))
          ORDER BY time, f_cnt LIMIT ?6`,
       )

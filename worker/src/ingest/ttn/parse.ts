@@ -95,6 +95,7 @@ export function parseTtn(body: Uint8Array, receivedAt: number): IngestEvent {
       devEui: ids.dev_eui,
       // The Network Server's receive time: gateway clocks without GPS cannot be trusted.
       time: u.received_at ?? m.received_at ?? receivedAt,
+      nsTime: u.received_at ?? null,
       receivedAt,
       dedupId: applicationUplinkId(m.correlation_ids),
       fCnt: u.f_cnt,
