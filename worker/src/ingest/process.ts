@@ -230,7 +230,7 @@ async function processDeviceEvent(db: D1Database, ev: DeviceEvent, scope: Scope)
 /** Null if the token's scope covers the device, else why the event goes to quarantine. */
 export function authorize(scope: Scope, ev: IngestEvent, device: IngestDevice): Reason | null {
   if (inScope(scope, device)) return null;
-  const refusal = outOfScope(scope, ev.devEui, device);
+  const refusal = outOfScope(scope, ev.devEui);
   return { code: refusal.code, message: refusal.message };
 }
 

@@ -42,7 +42,7 @@ const ERRORS: Record<number, { name: string; description: string; headers?: Json
     description: "No valid credential: MISSING_CREDENTIALS, INVALID_AUTHORIZATION, INVALID_CREDENTIALS, DEV_CREDENTIAL_REFUSED.",
     headers: { "WWW-Authenticate": { schema: { type: "string" }, description: 'Bearer realm="cigale"' } },
   },
-  403: { name: "Forbidden", description: "The credential may not do this: WRONG_CREDENTIAL_KIND; ingest: OUT_OF_SCOPE (a device outside the token's territory or commune)." },
+  403: { name: "Forbidden", description: "The credential may not do this: WRONG_CREDENTIAL_KIND. (Ingest never refuses a device: one outside the token's territory or commune is accepted and quarantined OUT_OF_SCOPE.)" },
   404: { name: "NotFound", description: "NOT_FOUND (no such resource) or INVALID_PATH (a path parameter of the wrong form)." },
   409: { name: "Conflict", description: "Already exists (…_EXISTS) or still in use (…_NOT_EMPTY, …_IN_USE, LAST_ADMIN_KEY, a device with data deleted without purge)." },
   413: { name: "PayloadTooLarge", description: "BODY_TOO_LARGE: 128 KiB for ingest, 2 MiB for the admin API." },
