@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseChirpstack } from "../../../worker/src/ingest/chirpstack/parse.ts";
 import type { ChirpstackKind } from "../../../worker/src/ingest/chirpstack/schema.ts";
 import { eventKey, globalEventKey, type IngestEvent } from "../../../worker/src/ingest/event.ts";
-import { parseTtn } from "../../../worker/src/ingest/ttn/parse.ts";
+import { parseTtn as parseTtnMessage } from "../../../worker/src/ingest/ttn/parse.ts";
 import { DUPLICATE_WINDOW_MS } from "../../../worker/src/store/uplinks.ts";
 import { prng } from "../../codecs/prng.ts";
 import { base64, chirpstackTime, envFrame, fixtureBytes, fixtureJson, type Json } from "../helpers/fixtures.ts";
@@ -264,6 +264,12 @@ function mutateProtobuf(bytes: Uint8Array): { body: Uint8Array; did: string[] } 
 
 // ---------------------------------------------------------------------------------------------
 // Requests, answers and what was accepted
+
+function parseTtn(body: Uint8Array, at: number): IngestEvent {
+  const m = parseTtnMessage(body, at);
+  if (!m.event) throw new Error(`ignored: ${m.ignored.message}`);
+  return m.event;
+}
 
 interface Sent {
   name: string;

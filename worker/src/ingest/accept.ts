@@ -1,6 +1,6 @@
 import { IngestError } from "./errors.ts";
 import type { EventKind, IngestEvent } from "./event.ts";
-import { ingestMessage } from "./queue.ts";
+import { ingestMessage, isTooLargeForQueue, MAX_QUEUE_MESSAGE_BYTES, messageBytes } from "./queue.ts";
 import type { Scope } from "./scope.ts";
 import { spoolEvent } from "./spool.ts";
 
@@ -23,10 +23,15 @@ export interface Accepted {
  */
 export async function acceptEvent(env: Env, event: IngestEvent, scope: Scope, now: number): Promise<Accepted> {
   const head = { kind: event.kind, devEui: event.devEui, time: event.time };
+  const message = ingestMessage(event, scope, now);
+  // Too large for any queue: say so (413) rather than spool it as if the queue were down.
+  const size = messageBytes(message);
+  if (size > MAX_QUEUE_MESSAGE_BYTES) throw eventTooLarge(event, size);
   try {
-    await env.INGEST_QUEUE.send(ingestMessage(event, scope, now));
+    await env.INGEST_QUEUE.send(message);
     return { ...head, result: "accepted" };
   } catch (error) {
+    if (isTooLargeForQueue(error)) throw eventTooLarge(event, size, error);
     const reason = `ingest queue send failed: ${error instanceof Error ? error.message : String(error)}`;
     console.error(`ingest: ${event.kind} of ${event.devEui} spooled: ${reason}`);
     try {
@@ -45,4 +50,15 @@ export async function acceptEvent(env: Env, event: IngestEvent, scope: Scope, no
       message: "the ingest queue is unavailable right now: the event is kept in the ingest spool and will be stored when it recovers",
     };
   }
+}
+
+function eventTooLarge(event: IngestEvent, size: number, cause?: unknown): IngestError {
+  return new IngestError(
+    "too_large",
+    "EVENT_TOO_LARGE",
+    `this ${event.kind} event is ${size} bytes once queued, over the ingest queue's limit of 128 KB per message ` +
+      `(${MAX_QUEUE_MESSAGE_BYTES} bytes with room for its metadata): nothing was kept. Only the free text of log events ` +
+      "(description, context) can grow that large: shorten it",
+    { cause },
+  );
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseTimestamp } from "../encoding.ts";
 import type { IngestEvent, UplinkEvent } from "../event.ts";
+import { checkFrmPayload } from "../lorawan.ts";
 import { bytes, devEui, float, fPort, int32, stringMap, timestamp, uint32, uuid } from "../schema.ts";
 
 /**
@@ -118,6 +119,7 @@ function networkServerTime(rx: Parsed<"up">["rxInfo"]): number | null {
 }
 
 function uplink(p: Parsed<"up">, receivedAt: number): UplinkEvent {
+  checkFrmPayload(p.data, "data");
   const gateway = bestGateway(p.rxInfo);
   const nsTime = networkServerTime(p.rxInfo);
   // `time` is what ChirpStack settled on (uplink/helpers.rs get_rx_timestamp: GPS, else the
