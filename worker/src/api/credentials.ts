@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { administers, outsideTerritory } from "../auth/admin-scope.ts";
 import { forgetCredentials } from "../auth/credentials.ts";
 import { newSecret, sha256 } from "../auth/secrets.ts";
 import type { AppEnv } from "../http/types.ts";
-import { insertAdminKey, listAdminKeys, revokeAdminKey } from "../store/admin-keys.ts";
+import { findAdminKey, insertAdminKey, listAdminKeys, revokeAdminKey } from "../store/admin-keys.ts";
 import { findCommune } from "../store/communes.ts";
-import { unknownReference } from "../store/errors.ts";
+import { notFound, unknownReference } from "../store/errors.ts";
 import { insertIngestToken, listIngestTokens, revokeIngestToken } from "../store/ingest-tokens.ts";
 import { findTerritory } from "../store/territories.ts";
 import { inseeCode, territoryCode } from "./schemas.ts";
@@ -54,19 +55,33 @@ credentialRoutes.delete("/ingest-tokens/:id", async (c) => {
   return c.json(ingestTokenView(token));
 });
 
-export const adminKeyCreate = z.object({ name }).strict();
+/** `territory`: the key administers that territory only (api-keys, admin-keys, audit; see api/index.ts). */
+export const adminKeyCreate = z.object({ name, territory: territoryCode.optional() }).strict();
 
 credentialRoutes.post("/admin-keys", async (c) => {
   const input = await jsonBody(c, adminKeyCreate);
+  const admin = c.get("admin");
+  const territory = input.territory ?? admin.territory;
+  if (territory !== null && !(await findTerritory(c.env.DB, territory))) {
+    throw unknownReference("territory", territory, "create it with POST /v1/admin/territories");
+  }
+  if (!administers(admin, territory)) throw outsideTerritory(admin, territory === null ? "a platform-wide key" : `territory ${territory}`);
   const { secret, prefix } = newSecret("admin");
-  const key = await insertAdminKey(c.env.DB, { name: input.name, hash: await sha256(secret), prefix }, Date.now());
+  const key = await insertAdminKey(c.env.DB, { name: input.name, hash: await sha256(secret), prefix, territory }, Date.now());
+  c.set("audit", { target: `admin-key ${key.id}`, territory: key.territory, details: { name: key.name, territory: key.territory } });
   return c.json({ ...adminKeyView(key), key: secret, note: SHOWN_ONCE }, 201);
 });
 
-credentialRoutes.get("/admin-keys", async (c) => c.json({ adminKeys: (await listAdminKeys(c.env.DB)).map(adminKeyView) }));
+credentialRoutes.get("/admin-keys", async (c) => c.json({ adminKeys: (await listAdminKeys(c.env.DB, c.get("admin").territory)).map(adminKeyView) }));
 
 credentialRoutes.delete("/admin-keys/:id", async (c) => {
-  const key = await revokeAdminKey(c.env.DB, param(credentialId, c.req.param("id"), "admin key id"), Date.now());
+  const id = param(credentialId, c.req.param("id"), "admin key id");
+  const admin = c.get("admin");
+  const existing = await findAdminKey(c.env.DB, id);
+  // Another territory's key (or a platform-wide one) does not exist for a territory-scoped key.
+  if (!existing || (admin.territory !== null && existing.territory !== admin.territory)) throw notFound("admin key", String(id));
+  const key = await revokeAdminKey(c.env.DB, id, Date.now());
   forgetCredentials();
+  c.set("audit", { target: `admin-key ${key.id}`, territory: key.territory });
   return c.json(adminKeyView(key));
 });

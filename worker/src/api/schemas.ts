@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { PROFILES } from "../../../codecs/profiles/index.ts";
-import { VENDOR_CODECS, vendorCodec } from "../../../codecs/src/vendors/catalog.ts";
+import { PROFILES } from "@cigale/codecs/profiles";
+import { VENDOR_CODECS, vendorCodec } from "@cigale/codecs/vendors";
 import type { DeviceFields } from "../store/devices.ts";
 import { devEuiParam, isoTime } from "./validate.ts";
 

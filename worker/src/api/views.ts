@@ -80,7 +80,7 @@ export const ingestTokenView = (t: IngestToken) => ({
   revokedAt: iso(t.revokedAt),
 });
 
-export const adminKeyView = (k: AdminKey) => ({ id: k.id, name: k.name, prefix: k.prefix, createdAt: iso(k.createdAt), revokedAt: iso(k.revokedAt) });
+export const adminKeyView = (k: AdminKey) => ({ id: k.id, name: k.name, prefix: k.prefix, territory: k.territory, createdAt: iso(k.createdAt), revokedAt: iso(k.revokedAt) });
 
 export const quarantineView = (q: QuarantinedEvent) => ({
   id: q.id,

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
-import { bearerToken } from "../auth/bearer.ts";
+import { presentedCredential } from "../auth/bearer.ts";
 import { verifyIngestToken } from "../auth/credentials.ts";
 import type { AppEnv } from "../http/types.ts";
 import { type Accepted, acceptEvent } from "./accept.ts";
@@ -23,7 +23,7 @@ export const ingestRoutes = new Hono<AppEnv>();
 
 ingestRoutes.post("/chirpstack", async (c) => {
   const now = Date.now();
-  const scope = await verifyIngestToken(c.env, bearerToken(c.req.header("authorization"), "ingest token"), now);
+  const scope = await verifyIngestToken(c.env, presentedCredential(c, "ingest token"), now);
   const kind = chirpstackKind(c.req.query("event"));
   const format = bodyFormat(c.req.header("content-type"), ["json", "protobuf"]);
   const event = parseChirpstack(kind, format, await readBody(c.req.raw), now);
@@ -32,7 +32,7 @@ ingestRoutes.post("/chirpstack", async (c) => {
 
 ingestRoutes.post("/ttn", async (c) => {
   const now = Date.now();
-  const scope = await verifyIngestToken(c.env, bearerToken(c.req.header("authorization"), "ingest token"), now);
+  const scope = await verifyIngestToken(c.env, presentedCredential(c, "ingest token"), now);
   bodyFormat(c.req.header("content-type"), ["json"]);
   const message = parseTtn(await readBody(c.req.raw), now);
   if (message.ignored) return ignored(c, message.ignored);

@@ -5,6 +5,7 @@ import { CHIRPSTACK_EVENTS } from "../ingest/chirpstack/parse.ts";
 import { SCHEMAS } from "../ingest/chirpstack/schema.ts";
 import { ingestAnswer } from "../ingest/routes.ts";
 import { ttnMessage } from "../ingest/ttn/parse.ts";
+import { openApiParts } from "../open/index.ts";
 import { type Body, type Operation, OPERATIONS, type Security } from "./operations.ts";
 
 /**
@@ -45,7 +46,7 @@ const ERRORS: Record<number, { name: string; description: string; headers?: Json
   403: { name: "Forbidden", description: "The credential may not do this: WRONG_CREDENTIAL_KIND. (Ingest never refuses a device: one outside the token's territory or commune is accepted and quarantined OUT_OF_SCOPE.)" },
   404: { name: "NotFound", description: "NOT_FOUND (no such resource) or INVALID_PATH (a path parameter of the wrong form)." },
   409: { name: "Conflict", description: "Already exists (…_EXISTS) or still in use (…_NOT_EMPTY, …_IN_USE, LAST_ADMIN_KEY, a device with data deleted without purge)." },
-  413: { name: "PayloadTooLarge", description: "BODY_TOO_LARGE: 128 KiB for ingest, 2 MiB for the admin API. EVENT_TOO_LARGE: the ingest event is over one queue message (128 KB)." },
+  413: { name: "PayloadTooLarge", description: "BODY_TOO_LARGE: 128 KiB for ingest, 2 MiB for the admin API." },
   415: { name: "UnsupportedMediaType", description: "UNSUPPORTED_MEDIA_TYPE: the Content-Type this route does not read." },
   500: { name: "InternalError", description: "INTERNAL: a fault of the Worker, logged." },
   503: {
@@ -147,6 +148,10 @@ export function buildDocument(operations: readonly Operation[] = OPERATIONS): Op
     TtnMessage: jsonSchema(ttnMessage),
   };
   for (const kind of CHIRPSTACK_EVENTS) schemas[chirpstackSchemaName(kind)] = jsonSchema(SCHEMAS[kind]);
+  // Open data (worker/src/open) documents itself with @hono/zod-openapi.
+  const open = openApiParts();
+  Object.assign(paths, open.paths);
+  Object.assign(schemas, open.schemas);
   const responses = Object.fromEntries(
     Object.values(ERRORS).map((e) => [e.name, { description: e.description, ...(e.headers ? { headers: e.headers } : {}), content: { "application/json": { schema: ref("schemas", "Error") } } }]),
   );

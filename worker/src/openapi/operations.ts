@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import { apiKeyCreate } from "../api/api-keys.ts";
+import { auditQuery } from "../api/audit.ts";
 import { communeListQuery } from "../api/communes.ts";
 import { adminKeyCreate, credentialId, tokenCreate } from "../api/credentials.ts";
 import { COLUMNS, importQuery } from "../api/device-import.ts";
@@ -6,6 +8,9 @@ import { deviceDeleteQuery, deviceListQuery, eventQuery, readingQuery, uplinkQue
 import { quarantineQuery, redecodeBody, spoolQuery, statusQuery } from "../api/ingest-ops.ts";
 import { communeCreate, communePatch, deviceCreate, devicePatch, inseeCode, territoryCode, territoryCreate, territoryPatch } from "../api/schemas.ts";
 import { devEuiParam } from "../api/validate.ts";
+import { alertQuery } from "../api/alerts.ts";
+import { indicatorQuery } from "../api/indicator-scope.ts";
+import { INDICATOR_SUMMARIES } from "../api/indicators.ts";
 import { chirpstackQuery } from "../ingest/chirpstack/parse.ts";
 
 /**
@@ -135,6 +140,11 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "post", path: "/v1/admin/admin-keys", summary: "Create an admin key; the key is in this answer only", security: "adminKey", body: json(adminKeyCreate), ok: 201 },
   { method: "get", path: "/v1/admin/admin-keys", summary: "List admin keys (never the secret)", security: "adminKey", ok: 200 },
   { method: "delete", path: "/v1/admin/admin-keys/{id}", summary: "Revoke an admin key; the last active one cannot be", security: "adminKey", params: credential, ok: 200, also: [409] },
+  // Defined with createRoute in api/api-keys.ts and api/audit.ts; listed here until the document is built from the routes.
+  { method: "post", path: "/v1/admin/api-keys", summary: "Create a read key for the public API; the key is in this answer only", security: "adminKey", body: json(apiKeyCreate), ok: 201 },
+  { method: "get", path: "/v1/admin/api-keys", summary: "List read keys (never the secret)", security: "adminKey", ok: 200 },
+  { method: "delete", path: "/v1/admin/api-keys/{id}", summary: "Revoke a read key", security: "adminKey", params: credential, ok: 200 },
+  { method: "get", path: "/v1/admin/audit", summary: "The audit trail of admin writes, newest first", security: "adminKey", query: auditQuery, ok: 200 },
 
   { method: "get", path: "/v1/admin/ingest/status", summary: "What is still on its way to D1: queue backlog, spool (?count=true adds stored counts)", security: "adminKey", query: statusQuery, ok: 200 },
   { method: "get", path: "/v1/admin/quarantine", summary: "Quarantined events with their reason, one page", security: "adminKey", query: quarantineQuery, ok: 200 },
@@ -149,4 +159,10 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "get", path: "/v1/admin/spool", summary: "Entries of the ingest fallback (R2 spool)", security: "adminKey", query: spoolQuery, ok: 200 },
   { method: "post", path: "/v1/admin/spool/drain", summary: "Replay the spool into D1 now", security: "adminKey", ok: 200 },
   { method: "get", path: "/v1/admin/quantities", summary: "The quantity table: id, key, unit, encoding, labels, decimals", security: "adminKey", ok: 200 },
+
+  // Public read side (worker/src/api/indicators.ts, alerts.ts): OpenAPIHono routes, listed here until the table retires.
+  ...Object.entries(INDICATOR_SUMMARIES).map(
+    ([name, summary]): Operation => ({ method: "get", path: `/v1/indicators/${name}`, summary, security: "public", query: indicatorQuery, ok: 200, also: name === "meters" ? [403, 404] : [404] }),
+  ),
+  { method: "get", path: "/v1/alerts", summary: "Alerts: bins to collect, suspected leaks, offline devices, batteries to replace", security: "public", query: alertQuery, ok: 200, also: [404] },
 ];
