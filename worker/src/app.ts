@@ -6,7 +6,7 @@ import { readAccess } from "./auth/read-access.ts";
 import { errorBody, onError } from "./http/errors.ts";
 import type { AppEnv } from "./http/types.ts";
 import { ingestRoutes } from "./ingest/routes.ts";
-import { openRoutes } from "./open/index.ts";
+import { mountOpenData } from "./open/index.ts";
 import { openApiDocument } from "./openapi/document.ts";
 
 /** The Cigale HTTP API: /v1/ingest for network servers, /v1/admin for operators, its OpenAPI document. */
@@ -21,7 +21,7 @@ export function createApp(): Hono<AppEnv> {
   app.use("/v1/alerts/*", readAccess());
   app.route("/v1/indicators", indicatorRoutes);
   app.route("/v1/alerts", alertRoutes);
-  app.route("/open", openRoutes);
+  mountOpenData(app);
   app.notFound((c) => c.json(errorBody("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}: see README.md for the API`), 404));
   app.onError(onError);
   return app;

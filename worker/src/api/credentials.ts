@@ -47,7 +47,7 @@ credentialRoutes.post("/ingest-tokens", async (c) => {
   return c.json({ ...ingestTokenView(token), token: secret, note: SHOWN_ONCE }, 201);
 });
 
-credentialRoutes.get("/ingest-tokens", async (c) => c.json({ ingestTokens: (await listIngestTokens(c.env.DB)).map(ingestTokenView) }));
+credentialRoutes.get("/ingest-tokens", async (c) => c.json({ ingestTokens: (await listIngestTokens(c.env.DB, c.get("admin").territory)).map(ingestTokenView) }));
 
 credentialRoutes.delete("/ingest-tokens/:id", async (c) => {
   const token = await revokeIngestToken(c.env.DB, param(credentialId, c.req.param("id"), "token id"), Date.now());

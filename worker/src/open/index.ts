@@ -1,5 +1,9 @@
+import { bulkRoutes } from "./bulk-routes.ts";
 import { catalogRoutes } from "./catalog-routes.ts";
+import type { Hono } from "hono";
+import type { AppEnv } from "../http/types.ts";
 import { datasetFileRoutes } from "./dataset-files.ts";
+import { gbfsRoutes } from "./gbfs.ts";
 import { openApp, openHeaders } from "./http.ts";
 
 /**
@@ -11,22 +15,38 @@ export const openRoutes = openApp();
 openRoutes.use("*", openHeaders());
 openRoutes.route("/", datasetFileRoutes);
 openRoutes.route("/", catalogRoutes);
+openRoutes.route("/", bulkRoutes);
 
-/** The open routes' OpenAPI paths (under their mount point) and schemas, for the API's document. */
+/** Where each open-data room is mounted. */
+const MOUNTS = [
+  ["/open", openRoutes],
+  ["/gbfs", gbfsRoutes],
+] as const;
+
+/** Mounts every open-data room on the app (app.ts). */
+export function mountOpenData(app: Hono<AppEnv>): void {
+  for (const [prefix, routes] of MOUNTS) app.route(prefix, routes);
+}
+
+/** The open routes' OpenAPI paths (under their mount points) and schemas, for the API's document. */
 export function openApiParts(): { paths: Record<string, Record<string, Record<string, unknown>>>; schemas: Record<string, Record<string, unknown>> } {
-  const doc = openRoutes.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "Cigale open data", version: "1" } });
   const paths: Record<string, Record<string, Record<string, unknown>>> = {};
-  for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    const full = `/open${path}`;
-    const operations: Record<string, Record<string, unknown>> = {};
-    for (const [method, op] of Object.entries(item as Record<string, Record<string, unknown>>)) {
-      // Public, and named as the API's document names operations (get /open/datasets/{file} → getOpenDatasetsFile).
-      const words = full.split(/[/{}.-]+/).filter((w) => w !== "");
-      operations[method] = { operationId: method + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join(""), ...op, security: [] };
+  const schemas: Record<string, Record<string, unknown>> = {};
+  for (const [prefix, routes] of MOUNTS) {
+    const doc = routes.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "Cigale open data", version: "1" } });
+    for (const [path, item] of Object.entries(doc.paths ?? {})) {
+      const full = `${prefix}${path}`;
+      const operations: Record<string, Record<string, unknown>> = {};
+      for (const [method, op] of Object.entries(item as Record<string, Record<string, unknown>>)) {
+        // Public, and named as the API's document names operations (get /open/datasets/{file} → getOpenDatasetsFile).
+        const words = full.split(/[/{}.-]+/).filter((w) => w !== "");
+        operations[method] = { operationId: method + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join(""), ...op, security: [] };
+      }
+      paths[full] = operations;
     }
-    paths[full] = operations;
+    // The API's document has its own Error schema (the same shape): keep that one.
+    const { Error: _sameError, ...own } = (doc.components?.schemas ?? {}) as Record<string, Record<string, unknown>>;
+    Object.assign(schemas, own);
   }
-  // The API's document has its own Error schema (the same zod schema): keep that one.
-  const { Error: _sameError, ...schemas } = (doc.components?.schemas ?? {}) as Record<string, Record<string, unknown>>;
   return { paths, schemas };
 }
