@@ -135,10 +135,10 @@ describe("the OpenAPI document", () => {
       const [, path] = key.split(" ") as [string, string];
       const scheme = path.startsWith("/v1/ingest/") ? "ingestToken" : path.startsWith("/v1/admin/") ? "adminKey" : null;
       expect(op["security"], key).toEqual(scheme ? [{ [scheme]: [] }] : []);
-      if (scheme) expect(statuses, key).toEqual(expect.arrayContaining([401, 403, 503]));
+      if (scheme) expect(statuses, key).toEqual(expect.arrayContaining([401, 403, 429, 503]));
     }
     for (const key of ["POST /v1/ingest/chirpstack", "POST /v1/ingest/ttn"]) {
-      expect(Object.keys(operation(key)["responses"]).map(Number), key).toEqual([202, 400, 401, 403, 413, 415, 500, 503]);
+      expect(Object.keys(operation(key)["responses"]).map(Number), key).toEqual([202, 400, 401, 403, 413, 415, 429, 500, 503]);
       expect(operation(key)["responses"]["202"]["content"]["application/json"]["schema"]).toEqual({ $ref: "#/components/schemas/IngestAnswer" });
     }
     const [kept, ignored] = (resolve("#/components/schemas/IngestAnswer") as { anyOf: unknown[] }).anyOf;

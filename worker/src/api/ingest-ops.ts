@@ -100,11 +100,16 @@ ingestOpsRoutes.post("/redecode", async (c) => {
   return c.json(report);
 });
 
-export const spoolQuery = z.object({ cursor: z.string().optional(), limit: limit(1000, 100) });
+export const spoolQuery = z.object({
+  cursor: z.string().optional(),
+  limit: limit(1000, 100),
+  /** The entries moved aside (spool-aside/: failed for a reason other than an outage), instead of those waiting for the drain. */
+  aside: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+});
 
 ingestOpsRoutes.get("/spool", async (c) => {
   const q = query(c, spoolQuery);
-  return c.json(await listSpool(c.env.SPOOL, q.limit, q.cursor));
+  return c.json(await listSpool(c.env.SPOOL, q.limit, q.cursor, q.aside));
 });
 
 /** Replays the spool now instead of waiting for the cron trigger. */

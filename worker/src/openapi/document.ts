@@ -40,15 +40,25 @@ const ERRORS: Record<number, { name: string; description: string; headers?: Json
   },
   401: {
     name: "Unauthorized",
-    description: "No valid credential: MISSING_CREDENTIALS, INVALID_AUTHORIZATION, INVALID_CREDENTIALS, DEV_CREDENTIAL_REFUSED.",
+    description:
+      "No valid credential: MISSING_CREDENTIALS, INVALID_AUTHORIZATION, MALFORMED_CREDENTIALS (not of the form cig_<kind>_ + 43 characters), INVALID_CREDENTIALS (unknown or revoked), DEV_CREDENTIAL_REFUSED.",
     headers: { "WWW-Authenticate": { schema: { type: "string" }, description: 'Bearer realm="cigale"' } },
   },
-  403: { name: "Forbidden", description: "The credential may not do this: WRONG_CREDENTIAL_KIND. (Ingest never refuses a device: one outside the token's territory or commune is accepted and quarantined OUT_OF_SCOPE.)" },
+  403: {
+    name: "Forbidden",
+    description:
+      "The credential may not do this: WRONG_CREDENTIAL_KIND; admin: OUTSIDE_TERRITORY, TERRITORY_SCOPED_KEY (a territory-scoped admin key). (Ingest never refuses a device: one outside the token's territory or commune is accepted and quarantined OUT_OF_SCOPE.)",
+  },
   404: { name: "NotFound", description: "NOT_FOUND (no such resource) or INVALID_PATH (a path parameter of the wrong form)." },
   409: { name: "Conflict", description: "Already exists (…_EXISTS) or still in use (…_NOT_EMPTY, …_IN_USE, LAST_ADMIN_KEY, a device with data deleted without purge)." },
   413: { name: "PayloadTooLarge", description: "BODY_TOO_LARGE: 128 KiB for ingest, 2 MiB for the admin API." },
   415: { name: "UnsupportedMediaType", description: "UNSUPPORTED_MEDIA_TYPE: the Content-Type this route does not read." },
   500: { name: "InternalError", description: "INTERNAL: a fault of the Worker, logged." },
+  429: {
+    name: "TooManyRequests",
+    description: "TOO_MANY_FAILURES: this client address sent too many unknown credentials; retry after Retry-After seconds with a valid one.",
+    headers: { "Retry-After": { schema: { type: "integer" }, description: "seconds" } },
+  },
   503: {
     name: "Unavailable",
     description: "STORAGE_UNAVAILABLE: D1 (or, for ingest, both the queue and the spool) could not be reached; nothing was kept.",
@@ -71,7 +81,7 @@ export function statusesOf(op: Operation): number[] {
   if (op.body) for (const s of [400, 413, 415]) all.add(s);
   if (op.query) all.add(400);
   if (op.params) all.add(404);
-  if (op.security !== "public") for (const s of [401, 403, 500, 503]) all.add(s);
+  if (op.security !== "public") for (const s of [401, 403, 429, 500, 503]) all.add(s);
   return [...all].sort((a, b) => a - b);
 }
 
