@@ -5,9 +5,13 @@ import { deviceCreate } from "../../../worker/src/api/schemas.ts";
 import { devEuiParam } from "../../../worker/src/api/validate.ts";
 import { createApp } from "../../../worker/src/app.ts";
 import { openApiDocument } from "../../../worker/src/openapi/document.ts";
-import { chirpstackUp, newDevEui } from "../helpers/fixtures.ts";
+import { chirpstackUp, newDevEui, ttnUplink } from "../helpers/fixtures.ts";
 import { call, type ErrorAnswer } from "../helpers/http.ts";
-import { bootstrapAdmin, setUpRegistry } from "../helpers/registry.ts";
+import { bootstrapAdmin, type Registry, setUpRegistry } from "../helpers/registry.ts";
+
+/** The test registry, set up by whichever test needs it first (they may run in any order). */
+let registry: Promise<Registry> | undefined;
+const sharedRegistry = () => (registry ??= setUpRegistry());
 
 /** GET /v1/openapi.json: a document of every route the app serves, its schemas the handlers' own. */
 
@@ -137,10 +141,12 @@ describe("the OpenAPI document", () => {
       expect(Object.keys(operation(key)["responses"]).map(Number), key).toEqual([202, 400, 401, 403, 413, 415, 429, 500, 503]);
       expect(operation(key)["responses"]["202"]["content"]["application/json"]["schema"]).toEqual({ $ref: "#/components/schemas/IngestAnswer" });
     }
-    expect(resolve("#/components/schemas/IngestAnswer")).toMatchObject({
+    const [kept, ignored] = (resolve("#/components/schemas/IngestAnswer") as { anyOf: unknown[] }).anyOf;
+    expect(kept).toMatchObject({
       required: ["result", "event", "devEui", "time"],
       properties: { result: { enum: ["accepted", "deferred"] }, message: { type: "string" } },
     });
+    expect(ignored).toMatchObject({ required: ["result", "messageType", "devEui", "time", "message"], properties: { result: { const: "ignored" } } });
     expect(Object.keys(operation("DELETE /v1/admin/admin-keys/{id}")["responses"])).toEqual(expect.arrayContaining(["200", "404", "409"]));
     expect(Object.keys(operation("POST /v1/admin/territories")["responses"])).toEqual(expect.arrayContaining(["201", "400", "409", "413", "415"]));
   });
@@ -173,15 +179,25 @@ describe("the documented credentials and answers are the app's", () => {
   });
 
   it("an ingest answer has the documented shape", async () => {
-    const { ingest } = await setUpRegistry();
+    const { ingest } = await sharedRegistry();
     const r = await call("POST", "/v1/ingest/chirpstack?event=up", { token: ingest, json: chirpstackUp({ devEui: newDevEui() }) });
     expect(r.status).toBe(202);
-    const schema = resolve("#/components/schemas/IngestAnswer") as Json;
+    const schema = (resolve("#/components/schemas/IngestAnswer") as Json)["anyOf"][0] as Json;
     expect(Object.keys(r.body).filter((k) => !(k in schema["properties"])), "undocumented fields").toEqual([]);
     for (const k of schema["required"] as string[]) expect(r.body, k).toHaveProperty(k);
     expect(schema["properties"]["result"]["enum"]).toContain(r.body["result"]);
     expect(schema["properties"]["event"]["enum"]).toContain(r.body["event"]);
     expect(new Date(r.body["time"] as string).toISOString()).toBe(r.body["time"]);
+  });
+
+  it("an 'ignored' ingest answer has the documented shape", async () => {
+    const { ingest } = await sharedRegistry();
+    const r = await call("POST", "/v1/ingest/ttn", { token: ingest, json: { ...ttnUplink({ devEui: newDevEui() }), simulated: true } });
+    expect(r.status).toBe(202);
+    const schema = (resolve("#/components/schemas/IngestAnswer") as Json)["anyOf"][1] as Json;
+    expect(Object.keys(r.body).filter((k) => !(k in schema["properties"])), "undocumented fields").toEqual([]);
+    for (const k of schema["required"] as string[]) expect(r.body, k).toHaveProperty(k);
+    expect(r.body["result"]).toBe(schema["properties"]["result"]["const"]);
   });
 });
 

@@ -53,7 +53,10 @@ export const stateView = (s: DeviceState | null) =>
       };
 
 export const uplinkView = (u: StoredUplink) => ({
+  /** The network server's chosen time; readings are dated from it (worker/README.md, "Time"). */
   time: iso(u.time),
+  networkServerReceivedAt: iso(u.nsTime),
+  receivedAt: iso(u.receivedAt),
   fCnt: u.fCnt,
   fPort: u.fPort,
   payload: bytesToBase64(u.payload),

@@ -36,7 +36,7 @@ const ERRORS: Record<number, { name: string; description: string; headers?: Json
   400: {
     name: "BadRequest",
     description:
-      "The request cannot be served as sent; error.code says why (INVALID_JSON, INVALID_REQUEST, UNKNOWN_TERRITORY…; ingest: EMPTY_BODY, INVALID_EVENT, INVALID_PROTOBUF, UNKNOWN_EVENT, MISSING_EVENT, UNSUPPORTED_MESSAGE) and error.message which field to fix. Nothing was stored.",
+      "The request cannot be served as sent; error.code says why (INVALID_JSON, INVALID_REQUEST, UNKNOWN_TERRITORY…; ingest: EMPTY_BODY, INVALID_EVENT, INVALID_PROTOBUF, UNKNOWN_EVENT, MISSING_EVENT, UNSUPPORTED_MESSAGE, PAYLOAD_TOO_LONG) and error.message which field to fix. Nothing was stored.",
   },
   401: {
     name: "Unauthorized",
@@ -47,7 +47,7 @@ const ERRORS: Record<number, { name: string; description: string; headers?: Json
   403: {
     name: "Forbidden",
     description:
-      "The credential may not do this: WRONG_CREDENTIAL_KIND; ingest: OUT_OF_SCOPE (a device outside the token's territory or commune); admin: OUTSIDE_TERRITORY, TERRITORY_SCOPED_KEY (a territory-scoped admin key).",
+      "The credential may not do this: WRONG_CREDENTIAL_KIND; admin: OUTSIDE_TERRITORY, TERRITORY_SCOPED_KEY (a territory-scoped admin key). (Ingest never refuses a device: one outside the token's territory or commune is accepted and quarantined OUT_OF_SCOPE.)",
   },
   404: { name: "NotFound", description: "NOT_FOUND (no such resource) or INVALID_PATH (a path parameter of the wrong form)." },
   409: { name: "Conflict", description: "Already exists (…_EXISTS) or still in use (…_NOT_EMPTY, …_IN_USE, LAST_ADMIN_KEY, a device with data deleted without purge)." },

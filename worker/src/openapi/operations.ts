@@ -66,7 +66,7 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: "post",
     path: "/v1/ingest/ttn",
-    summary: "The Things Stack v3 webhook message (uplink_message → up, join_accept → join), queued for storage",
+    summary: "The Things Stack v3 webhook message (uplink_message → up, join_accept → join), queued for storage; other message types and simulated uplinks are answered ignored",
     security: "ingestToken",
     body: { kind: "ttn" },
     ok: 202,
