@@ -18,6 +18,15 @@ export default defineConfig({
       },
       "worker/vitest.config.ts",
       {
+        // The indicators' pure functions (worker/src/indicators): hand-computed cases, no Worker needed.
+        test: {
+          name: "indicators",
+          include: ["test/indicators/**/*.test.ts"],
+          environment: "node",
+          env: { TZ: "UTC" },
+        },
+      },
+      {
         // The whole local platform as the README runs it: npm run dev (wrangler dev), then curl.
         test: {
           name: "platform",

@@ -117,13 +117,14 @@ export class BaselineDecoder {
       let data: Json;
       if (frame.format.kind === P.KIND_MEASUREMENT) {
         const samples = values.map((sample, s) => {
-          const offset = (s + 1 - values.length) * frame.interval;
+          const offset = (s + 1 - values.length) * frame.interval - Math.max(frame.age, 0);
           const head: Json = { offset };
           if (options.recvTime) head["time"] = new Date(options.recvTime.getTime() + offset * 1000).toISOString();
           return this.assemble(p, frame.format, sample, head);
         });
         data = { message: "measurement", ...base, samples };
         if (values.length > 1) data["interval"] = frame.interval;
+        if (frame.age >= 0) data["age"] = frame.age;
       } else if (frame.format.kind === P.KIND_ACK) {
         data = this.assemble(p, frame.format, values[0] as number[], { message: "ack", ...base, command: this.commandName(frame.command) });
       } else {
@@ -162,8 +163,9 @@ export class BaselineDecoder {
     if (bytes.length > P.MAX_FRAME) throw new Failure(P.ERR_TOO_LARGE, -1, -1, bytes.length);
     const reader = new BitReader(bytes);
     const header = reader.read(8);
-    const version = header >> 5;
+    let version = header >> 5;
     const low = header & 31;
+    let age = -1;
     let format: Format;
     let count = 1;
     let interval = 0;
@@ -175,6 +177,12 @@ export class BaselineDecoder {
       command = low;
     } else {
       const kind = kindOfPort(fPort) ?? fail(P.ERR_UNSUPPORTED_PORT, fPort);
+      // A delayed measurement: real version and the newest sample's age follow the header.
+      if (kind === P.KIND_MEASUREMENT && version === P.VERSION_DELAYED) {
+        if (reader.bitsLeft < P.VERSION_BITS + P.AGE_BITS) throw new Failure(P.ERR_TRUNCATED);
+        version = reader.read(P.VERSION_BITS);
+        age = reader.read(P.AGE_BITS);
+      }
       format = this.find(p, kind, version) ?? fail(P.ERR_UNKNOWN_VERSION, version);
       if ((kind === P.KIND_STATUS || kind === P.KIND_ALARM) && low !== 0) throw new Failure(P.ERR_RESERVED_BITS, -1, -1, low);
       if (kind === P.KIND_ACK) {
@@ -226,7 +234,7 @@ export class BaselineDecoder {
         previous = code;
       }
     }
-    return { format, version, count, interval, command, codes, trailingBits: reader.bitsLeft };
+    return { format, version, count, interval, age, command, codes, trailingBits: reader.bitsLeft };
   }
 
   /** Codes to values; NaN where a field is absent. */

@@ -75,7 +75,8 @@ export class BaselineEncoder {
       const samples = (message === undefined ? [input] : input["samples"]) as Json[];
       const format = this.latest(p.code, P.KIND_MEASUREMENT);
       const interval = samples.length > 1 ? (input["interval"] as number) : 0;
-      return { bytes: this.frame(p, format, format.layout.sub, samples.length - 1, samples, interval), fPort: PORTS.measurement };
+      const age = typeof input["age"] === "number" ? input["age"] : -1;
+      return { bytes: this.frame(p, format, format.layout.sub, samples.length - 1, samples, interval, age), fPort: PORTS.measurement };
     }
     if (message === "status" || message === "alarm") {
       const format = this.latest(message === "status" ? 0 : p.code, message === "status" ? P.KIND_STATUS : P.KIND_ALARM);
@@ -95,7 +96,7 @@ export class BaselineEncoder {
     return { bytes: this.frame(p, format, P.COMMAND_VERSION, code, [command], 0), fPort: PORTS.config };
   }
 
-  private frame(p: { refs: readonly Slot[]; refIndex: ReadonlyMap<string, number> }, format: Format, version: number, low: number, samples: readonly Json[], interval: number): Uint8Array {
+  private frame(p: { refs: readonly Slot[]; refIndex: ReadonlyMap<string, number> }, format: Format, version: number, low: number, samples: readonly Json[], interval: number, age = -1): Uint8Array {
     if (samples.length < 1 || samples.length > P.MAX_SAMPLES) throw new Error(`${samples.length} samples`);
     if (samples.length > 1 && !(Number.isInteger(interval) && interval >= 1 && interval <= 65535)) throw new Error(`bad interval ${interval}`);
     // Every sample's codes and widths (a ref takes its fieldRef target's width).
@@ -111,7 +112,13 @@ export class BaselineEncoder {
     });
     const n = format.slots.length;
     const w = new BitWriter();
-    w.write((version << 5) | low, 8);
+    if (age >= 0) {
+      w.write((P.VERSION_DELAYED << 5) | low, 8);
+      w.write(version, P.VERSION_BITS);
+      w.write(age, P.AGE_BITS);
+    } else {
+      w.write((version << 5) | low, 8);
+    }
     if (samples.length > 1) w.write(interval, 16);
     let present = allOnes(n);
     if (format.layout.sparse) {

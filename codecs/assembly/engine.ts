@@ -38,6 +38,8 @@ export let resultLayout: i32 = -1;
 export let resultVersion: i32 = 0;
 export let resultCount: i32 = 0;
 export let resultInterval: i32 = 0;
+/** Age in seconds of the newest sample of a delayed measurement, −1 when the frame has none. */
+export let resultAge: i32 = -1;
 export let resultCommand: i32 = 0;
 export let resultWarnings: i32 = 0;
 export let resultTrailingBytes: i32 = 0;
@@ -50,6 +52,7 @@ function reset(): void {
   resultVersion = 0;
   resultCount = 0;
   resultInterval = 0;
+  resultAge = -1;
   resultCommand = 0;
   resultWarnings = 0;
   resultTrailingBytes = 0;
@@ -93,7 +96,7 @@ export function decode(profile: i32, port: i32, length: i32, downlink: i32): i32
   if (!profileExists(profile)) return fail(P.ERR_UNKNOWN_PROFILE, -1, -1, <f64>profile);
   startReading(frameIn, length);
   const header = <i32>readBits(8);
-  const version = header >>> 5;
+  let version = header >>> 5;
   const low = header & 31;
   let kind: i32;
   let count = 1;
@@ -119,6 +122,12 @@ export function decode(profile: i32, port: i32, length: i32, downlink: i32): i32
     kind = P.KIND_ACK;
   } else {
     return fail(P.ERR_UNSUPPORTED_PORT, -1, -1, <f64>port);
+  }
+  if (kind == P.KIND_MEASUREMENT && version == P.VERSION_DELAYED) {
+    version = <i32>readBits(P.VERSION_BITS);
+    const age = <i32>readBits(P.AGE_BITS);
+    if (readOverrun) return fail(P.ERR_TRUNCATED);
+    resultAge = age;
   }
   const layout = findLayout(profile, kind, version);
   if (layout < 0) return fail(P.ERR_UNKNOWN_VERSION, -1, -1, <f64>version);
@@ -229,8 +238,10 @@ function codesToValues(profile: i32, start: i32, n: i32, count: i32): i32 {
 /**
  * Encodes `count` samples from `values` as a frame in `frameOut`; returns its length in bytes,
  * or −(error code). `sub` is the format version (0 = latest) or, for commands, the command code.
+ * `age` ≥ 0 (measurements only) writes a delayed frame carrying the age in seconds of its newest
+ * sample; −1 writes a plain frame.
  */
-export function encode(profile: i32, kind: i32, sub: i32, count: i32, interval: i32, command: i32): i32 {
+export function encode(profile: i32, kind: i32, sub: i32, count: i32, interval: i32, command: i32, age: i32): i32 {
   reset();
   if (!profileExists(profile)) return -fail(P.ERR_UNKNOWN_PROFILE, -1, -1, <f64>profile);
   let layout: i32;
@@ -250,10 +261,11 @@ export function encode(profile: i32, kind: i32, sub: i32, count: i32, interval: 
     return -fail(P.ERR_SAMPLE_COUNT, -1, -1, <f64>count);
   }
   if (count > 1 && (interval < 1 || interval > 65535)) return -fail(P.ERR_BAD_INTERVAL, -1, -1, <f64>interval);
+  if (age >= 0 && (kind != P.KIND_MEASUREMENT || age > P.MAX_AGE)) return -fail(P.ERR_OUT_OF_RANGE, -1, -1, <f64>age);
   resultLayout = layout;
   const status = quantizeAll(profile, layout, count);
   if (status != P.OK) return -status;
-  return writeFrame(profile, kind, layout, count, interval, command);
+  return writeFrame(profile, kind, layout, count, interval, command, age);
 }
 
 /** Turns the values of `count` samples into codes, checking each against its declared range. */
@@ -308,13 +320,19 @@ function quantize(field: i32, value: f64): f64 {
   return code == 0 ? 0 : code; // no −0
 }
 
-function writeFrame(profile: i32, kind: i32, layout: i32, count: i32, interval: i32, command: i32): i32 {
+function writeFrame(profile: i32, kind: i32, layout: i32, count: i32, interval: i32, command: i32, age: i32): i32 {
   const start = layoutFieldStart(layout);
   const n = layoutFieldCount(layout);
   const version = kind == P.KIND_COMMAND ? P.COMMAND_VERSION : layoutSub(layout);
   const low = kind == P.KIND_MEASUREMENT ? count - 1 : kind == P.KIND_ACK || kind == P.KIND_COMMAND ? command : 0;
   startWriting(frameOut, P.MAX_PAYLOAD);
-  writeBits(<u32>((version << 5) | low), 8);
+  if (age >= 0) {
+    writeBits(<u32>((P.VERSION_DELAYED << 5) | low), 8);
+    writeBits(<u32>version, P.VERSION_BITS);
+    writeBits(<u32>age, P.AGE_BITS);
+  } else {
+    writeBits(<u32>((version << 5) | low), 8);
+  }
   if (count > 1) writeBits(<u32>interval, 16);
   let present: u32 = <u32>allOnes(n);
   if (layoutSparse(layout)) {
@@ -357,10 +375,11 @@ function writeFrame(profile: i32, kind: i32, layout: i32, count: i32, interval: 
 /**
  * How many of the first `count` samples in `values` fit in `maxBytes` (a data rate's payload
  * limit): the largest k whose frame fits, or −(error code) when even one sample cannot be encoded.
+ * `age` as for encode (a delayed frame's header is three bytes longer).
  */
-export function fitSamples(profile: i32, count: i32, interval: i32, maxBytes: i32): i32 {
+export function fitSamples(profile: i32, count: i32, interval: i32, maxBytes: i32, age: i32): i32 {
   for (let k = count; k >= 1; k--) {
-    const length = encode(profile, P.KIND_MEASUREMENT, 0, k, interval, 0);
+    const length = encode(profile, P.KIND_MEASUREMENT, 0, k, interval, 0, age);
     if (length < 0 && -length != P.ERR_TOO_LARGE) return length;
     if (length >= 0 && length <= maxBytes) return k;
   }

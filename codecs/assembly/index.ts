@@ -29,6 +29,9 @@ export function resultCount(): i32 {
 export function resultInterval(): i32 {
   return engine.resultInterval;
 }
+export function resultAge(): i32 {
+  return engine.resultAge;
+}
 export function resultCommand(): i32 {
   return engine.resultCommand;
 }

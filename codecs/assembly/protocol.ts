@@ -29,6 +29,17 @@ export const MAX_FIELDS = 32;
 export const MAX_SAMPLES = 32;
 /** Format version of config command frames (the layout table indexes commands by code). */
 export const COMMAND_VERSION = 1;
+/**
+ * Header format version of a delayed measurement (fPort 1): the frame was sent late, so after the
+ * header come the real format version (VERSION_BITS) and the age of its newest sample in seconds
+ * (AGE_BITS), then the frame as that version writes it. Version 0 was never a layout version, so
+ * every frame written before this existed decodes exactly as before.
+ */
+export const VERSION_DELAYED = 0;
+export const VERSION_BITS = 3;
+export const AGE_BITS = 21;
+/** Largest age a delayed frame carries: 2^21 − 1 s, 24 days 6 h 25 min 51 s. */
+export const MAX_AGE = 2097151;
 /** Delta-width nibble meaning "this column is stored raw". */
 export const MODE_RAW = 15;
 

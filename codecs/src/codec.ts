@@ -32,7 +32,7 @@ export interface Frame {
 /** Keys of a measurement sample besides its quantities: what decoding adds to each sample. */
 const SAMPLE_META = new Set(["offset", "time"]);
 /** Keys of a tagged measurement message (its samples are checked one by one). */
-const MEASUREMENT_KEYS = new Set(["message", "profile", "version", "interval", "samples"]);
+const MEASUREMENT_KEYS = new Set(["message", "profile", "version", "interval", "age", "samples"]);
 const MESSAGE_META = new Set(["message", "profile", "version", "command", "time"]);
 
 /**
@@ -139,12 +139,13 @@ export class Codec {
    * How many of `samples` (oldest first) fit in one uplink of `maxBytes` (see EU868_MAX_PAYLOAD):
    * what a device calls before sending its buffer.
    */
-  fitSamples<Id extends ProfileId>(profileId: Id, samples: ReadonlyArray<EncodeInput<Id>>, interval: number, maxBytes: number): number {
+  fitSamples<Id extends ProfileId>(profileId: Id, samples: ReadonlyArray<EncodeInput<Id>>, interval: number, maxBytes: number, age?: number): number {
     const rp = this.requireProfile(profileId);
+    const ageCode = checkedAge(age, rp.profile.id);
     const layout = this.requireLatest(rp, P.KIND_MEASUREMENT, "measurement");
     const count = Math.min(samples.length, P.MAX_SAMPLES);
     for (let s = 0; s < count; s++) this.writeSample(rp, layout, samples[s] as Json, s, SAMPLE_META);
-    const fit = this.engine.fitSamples(rp.profile.code, count, interval, maxBytes);
+    const fit = this.engine.fitSamples(rp.profile.code, count, interval, maxBytes, ageCode);
     if (fit < 0) throw new CodecError(this.issue(-fit, rp, P.PORT_MEASUREMENT, layout));
     return fit;
   }
@@ -159,15 +160,18 @@ export class Codec {
   private measurement<Id extends ProfileId>(rp: RuntimeProfile, layout: RuntimeLayout, base: { profile: Id; version: number }, recvTime?: Date): MeasurementData<Id> {
     const count = this.engine.resultCount();
     const interval = this.engine.resultInterval();
+    const age = this.engine.resultAge();
     const samples: Sample<Id>[] = [];
     for (let s = 0; s < count; s++) {
-      const offset = (s + 1 - count) * interval; // never −0 for the newest sample
+      // A delayed frame's newest sample is `age` seconds old; never −0 for an undelayed newest sample.
+      const offset = (s + 1 - count) * interval - Math.max(age, 0);
       const head: Json = { offset };
       if (recvTime) head["time"] = new Date(recvTime.getTime() + offset * 1000).toISOString();
       samples.push(this.fields(rp, layout, s, head) as unknown as Sample<Id>);
     }
     const data: MeasurementData<Id> = { message: "measurement", ...base, samples };
     if (count > 1) data.interval = interval;
+    if (age >= 0) data.age = age;
     return data;
   }
 
@@ -214,8 +218,9 @@ export class Codec {
     if (!Number.isInteger(interval) || interval < 0 || interval > 0xffff) {
       throw new CodecError({ code: "BAD_INTERVAL", field: "interval", message: describeError(P.ERR_BAD_INTERVAL, { profile: rp.profile.id, detail: interval }) });
     }
+    const age = tagged ? checkedAge(input["age"], rp.profile.id) : -1;
     samples.forEach((sample, s) => this.writeSample(rp, layout, sample as Json, s, SAMPLE_META));
-    return this.finishEncode(rp, layout, P.KIND_MEASUREMENT, version ?? 0, samples.length, interval, 0, P.PORT_MEASUREMENT);
+    return this.finishEncode(rp, layout, P.KIND_MEASUREMENT, version ?? 0, samples.length, interval, 0, P.PORT_MEASUREMENT, age);
   }
 
   /** Validates one input object against a layout and writes its values for the engine. */
@@ -231,8 +236,8 @@ export class Codec {
     }
   }
 
-  private finishEncode(rp: RuntimeProfile, layout: RuntimeLayout, kind: number, sub: number, count: number, interval: number, command: number, fPort: number): Frame {
-    const length = this.engine.encode(rp.profile.code, kind, sub, count, interval, command);
+  private finishEncode(rp: RuntimeProfile, layout: RuntimeLayout, kind: number, sub: number, count: number, interval: number, command: number, fPort: number, age = -1): Frame {
+    const length = this.engine.encode(rp.profile.code, kind, sub, count, interval, command, age);
     if (length < 0) throw new CodecError(this.issue(-length, rp, fPort, layout));
     return { bytes: this.frameOut.slice(0, length), fPort };
   }
@@ -329,6 +334,25 @@ function invalidBytes(bytes: ArrayLike<number>): CodecIssue | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The engine's age argument for a measurement's `age` (seconds since its newest sample was
+ * taken): −1 when there is none (a plain frame), else a whole number of seconds in 0 … MAX_AGE.
+ */
+function checkedAge(age: unknown, profileId: string): number {
+  if (age === undefined || age === null) return -1;
+  if (typeof age !== "number") {
+    throw new CodecError({ code: "INVALID_TYPE", field: "age", message: `age must be a number of seconds, got ${JSON.stringify(age)}` });
+  }
+  if (!Number.isInteger(age) || age < 0 || age > P.MAX_AGE) {
+    throw new CodecError({
+      code: "OUT_OF_RANGE",
+      field: "age",
+      message: `age = ${age} is out of range for a ${profileId} measurement; allowed whole seconds 0 … ${P.MAX_AGE} (24 days): drop older samples`,
+    });
+  }
+  return age;
 }
 
 function failure<D>(issue: CodecIssue): DecodeResult<D> {

@@ -2,7 +2,11 @@ import type { AlarmByProfile, CommandName, ConfigCommand, MeasurementByProfile, 
 
 /** One sample of a measurement frame: its quantities plus when it was taken. */
 export type Sample<P extends ProfileId = ProfileId> = MeasurementByProfile[P] & {
-  /** Seconds relative to the uplink (0 for the newest sample, negative before). */
+  /**
+   * Seconds relative to the uplink (0 for the newest sample of a frame sent at once, −age for a
+   * delayed one, one interval less for each older sample). A sample's time is the END of its
+   * averaging window: when the device closed the aggregate.
+   */
   offset: number;
   /** ISO 8601 time of the sample, when the uplink's receive time is known. */
   time?: string;
@@ -14,6 +18,11 @@ export interface MeasurementData<P extends ProfileId = ProfileId> {
   version: number;
   /** Seconds between samples, for multi-sample frames. */
   interval?: number;
+  /**
+   * Delayed frames only: seconds between the end of the newest sample's averaging window and the
+   * uplink (the sample offsets already include it).
+   */
+  age?: number;
   /** Samples, oldest first. */
   samples: Sample<P>[];
 }
@@ -37,7 +46,7 @@ export type UplinkData<P extends ProfileId = ProfileId> = MeasurementData<P> | S
 /** What the encoder accepts: a plain reading (one measurement sample) or a tagged message. */
 export type EncodeInput<P extends ProfileId = ProfileId> =
   | MeasurementByProfile[P]
-  | { message: "measurement"; samples: MeasurementByProfile[P][]; interval?: number; version?: number }
+  | { message: "measurement"; samples: MeasurementByProfile[P][]; interval?: number; version?: number; age?: number }
   | (StatusFields & { message: "status" })
   | (AlarmByProfile[P] & { message: "alarm" })
   | { message: "ack"; command: CommandName; token?: number; result?: AckData["result"] };

@@ -6,8 +6,8 @@
 export interface EngineExports {
   readonly memory: { readonly buffer: ArrayBuffer };
   decode(profile: number, port: number, length: number, downlink: number): number;
-  encode(profile: number, kind: number, sub: number, count: number, interval: number, command: number): number;
-  fitSamples(profile: number, count: number, interval: number, maxBytes: number): number;
+  encode(profile: number, kind: number, sub: number, count: number, interval: number, command: number, age: number): number;
+  fitSamples(profile: number, count: number, interval: number, maxBytes: number, age: number): number;
   frameInPtr(): number;
   frameOutPtr(): number;
   valuesPtr(): number;
@@ -15,6 +15,8 @@ export interface EngineExports {
   resultVersion(): number;
   resultCount(): number;
   resultInterval(): number;
+  /** Age in seconds of a delayed measurement's newest sample, −1 for a plain frame. */
+  resultAge(): number;
   resultCommand(): number;
   resultWarnings(): number;
   resultTrailingBytes(): number;
@@ -25,7 +27,7 @@ export interface EngineExports {
 
 const EXPORT_NAMES = [
   "decode", "encode", "fitSamples", "frameInPtr", "frameOutPtr", "valuesPtr", "resultLayout", "resultVersion",
-  "resultCount", "resultInterval", "resultCommand", "resultWarnings", "resultTrailingBytes", "errorField",
+  "resultCount", "resultInterval", "resultAge", "resultCommand", "resultWarnings", "resultTrailingBytes", "errorField",
   "errorSample", "errorDetail",
 ] as const;
 

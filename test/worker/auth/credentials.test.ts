@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { sameHash, sha256 } from "../../../worker/src/auth/secrets.ts";
+import { newSecret, sameHash, sha256 } from "../../../worker/src/auth/secrets.ts";
 import worker from "../../../worker/src/index.ts";
 import { envUp, newDevEui } from "../helpers/fixtures.ts";
 import { call, type ErrorAnswer, request } from "../helpers/http.ts";
@@ -41,7 +41,8 @@ describe("ingest", () => {
   const cases: { name: string; headers: () => Record<string, string>; device: () => string; status: number; code: string }[] = [
     { name: "no Authorization header", headers: () => ({}), device: () => aixDevice, status: 401, code: "MISSING_CREDENTIALS" },
     { name: "a Basic scheme", headers: () => ({ authorization: `Basic ${btoa("a:b")}` }), device: () => aixDevice, status: 401, code: "INVALID_AUTHORIZATION" },
-    { name: "an unknown token", headers: () => ({ authorization: "Bearer cig_ingest_nope" }), device: () => aixDevice, status: 401, code: "INVALID_CREDENTIALS" },
+    { name: "a token of the wrong form", headers: () => ({ authorization: "Bearer cig_ingest_nope" }), device: () => aixDevice, status: 401, code: "MALFORMED_CREDENTIALS" },
+    { name: "an unknown token", headers: () => ({ authorization: `Bearer ${newSecret("ingest").secret}` }), device: () => aixDevice, status: 401, code: "INVALID_CREDENTIALS" },
     { name: "an admin key", headers: () => ({ authorization: `Bearer ${reg.admin}` }), device: () => aixDevice, status: 403, code: "WRONG_CREDENTIAL_KIND" },
     { name: "a commune token for a known device of another commune", headers: () => ({ authorization: `Bearer ${reg.aixOnly}` }), device: () => marseilleDevice, status: 403, code: "OUT_OF_SCOPE" },
     { name: "a token of another territory, for a known device", headers: () => ({ authorization: `Bearer ${reg.toulon}` }), device: () => aixDevice, status: 403, code: "OUT_OF_SCOPE" },
@@ -145,6 +146,10 @@ describe("admin API", () => {
     ["GET", "/v1/admin/admin-keys"],
     ["POST", "/v1/admin/admin-keys"],
     ["DELETE", "/v1/admin/admin-keys/1"],
+    ["GET", "/v1/admin/api-keys"],
+    ["POST", "/v1/admin/api-keys"],
+    ["DELETE", "/v1/admin/api-keys/1"],
+    ["GET", "/v1/admin/audit"],
   ];
 
   it.each(ROUTES)("%s %s needs an admin key (401 without, 403 with an ingest token)", async (method, path) => {
@@ -153,7 +158,7 @@ describe("admin API", () => {
     expect([none.status, none.body.error.code]).toEqual([401, "MISSING_CREDENTIALS"]);
     const ingest = await call<ErrorAnswer>(method, path, { token: reg.ingest, json });
     expect([ingest.status, ingest.body.error.code]).toEqual([403, "WRONG_CREDENTIAL_KIND"]);
-    const wrong = await call<ErrorAnswer>(method, path, { token: "cig_admin_wrong", json });
+    const wrong = await call<ErrorAnswer>(method, path, { token: newSecret("admin").secret, json });
     expect([wrong.status, wrong.body.error.code]).toEqual([401, "INVALID_CREDENTIALS"]);
   });
 

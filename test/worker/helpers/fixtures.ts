@@ -27,10 +27,16 @@ export function chirpstackTime(ms: number, nanosTail = "000000"): string {
 }
 
 let counter = 0;
+/** Where this run's DevEUIs start (random, so that runs do not collide in a reused database). */
+const DEV_EUI_BASE = Math.floor(Math.random() * 2 ** 39);
+
 /** A DevEUI no other test uses. */
 export function newDevEui(): string {
   counter += 1;
-  return `70b3d5e75e${(Date.now() % 0xffff).toString(16).padStart(4, "0")}${counter.toString(16).padStart(2, "0")}`;
+  // 70b3d5 + 40 bits: a random start below 2^39 for this run plus a counter below 2^39 never
+  // carries into a 17th digit, and two runs against one database rarely meet.
+  if (counter >= 2 ** 39) throw new Error("newDevEui: counter exhausted");
+  return `70b3d5${(DEV_EUI_BASE + counter).toString(16).padStart(10, "0")}`;
 }
 
 export interface UpOptions {

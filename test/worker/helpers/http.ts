@@ -33,7 +33,9 @@ export interface Answer<T = Record<string, unknown>> {
 export async function call<T = Record<string, unknown>>(method: string, path: string, c: Call = {}): Promise<Answer<T>> {
   const response = await exports.default.fetch(request(method, path, c));
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as T, headers: response.headers };
+  // Open-data routes answer CSV, Turtle, GeoJSON…: a body that is not JSON is given as its text.
+  const json = /\bjson\b/.test(response.headers.get("content-type") ?? "");
+  return { status: response.status, body: (text ? (json ? JSON.parse(text) : text) : null) as T, headers: response.headers };
 }
 
 /** The error body every failure must have. */

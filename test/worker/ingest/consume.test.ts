@@ -134,10 +134,12 @@ describe("the ingest queue's consumer", () => {
     ]);
   });
 
-  it("stores device events one by one, read fresh", async () => {
+  it("stores device events with their registry entry read fresh, in the batch's one write", async () => {
     const devEui = await device();
     const messages = [message("join", chirpstackEvent("join", devEui)), message("status", chirpstackEvent("status", devEui)), message("log", chirpstackEvent("log", devEui))];
+    faults = D1Faults.install({});
     const r = await consume("cigale-ingest", messages);
+    expect(faults.writes).toBe(1);
     expect(r.acked).toEqual(idsOf(messages));
     const { results } = await env.DB.prepare("SELECT e.kind FROM device_events e JOIN devices d ON d.id = e.device_id WHERE d.dev_eui = ?1 ORDER BY e.kind").bind(devEui).all<{ kind: string }>();
     expect(results.map((e) => e.kind)).toEqual(["join", "log", "status"]);
@@ -153,39 +155,44 @@ describe("the ingest queue's consumer", () => {
     expect(await storedUplinks(devEui)).toEqual([]);
   });
 
-  it("retries alone an event that fails for another reason than an outage; the others are stored", async () => {
+  it("quarantines with D1's reason an event D1 refuses (not an outage), acknowledges it, and stores the others", async () => {
     const devEui = await device();
     const ups = [message("up", envUp(devEui, { fCnt: 1, time: T })), message("up", envUp(devEui, { fCnt: 2, time: T + 10 * MINUTE }))];
     const status = message("status", chirpstackEvent("status", devEui));
     faults = D1Faults.install({ refuse: { sql: /INTO device_events/, error: "D1_ERROR: CHECK constraint failed: detail" } });
     const r = await consume("cigale-ingest", [ups[0]!, status, ups[1]!]);
-    expect(r).toMatchObject({ acked: idsOf(ups), retried: [status.id] });
+    expect(r).toMatchObject({ acked: idsOf([...ups, status]), retried: [] });
     expect(await storedUplinks(devEui)).toHaveLength(2);
+    const row = await env.DB.prepare("SELECT kind, reason_code, reason FROM quarantine WHERE dev_eui = ?1").bind(devEui).first();
+    expect(row).toMatchObject({ kind: "status", reason_code: "STORE_REFUSED" });
+    expect(String(row?.["reason"])).toContain("CHECK constraint failed: detail");
   });
 
-  it("when D1 refuses the batch's common write, stores the events one by one, so that only the faulty one waits", async () => {
+  it("when D1 refuses the batch's common write, splits the batch until the poison event is alone: it is quarantined, the others stored", async () => {
     const good = await device();
     const poisoned = await device();
     const messages = [message("up", envUp(good, { fCnt: 1, time: T })), message("up", envUp(poisoned, { fCnt: 1, time: T })), message("up", envUp(good, { fCnt: 2, time: T + 10 * MINUTE }))];
     faults = D1Faults.install({ refuse: { sql: /INTO uplinks/, params: new RegExp(poisoned), error: "D1_ERROR: CHECK constraint failed: detail" } });
     const r = await consume("cigale-ingest", messages);
-    expect(r).toMatchObject({ acked: idsOf([messages[0]!, messages[2]!]), retried: [messages[1]!.id] });
+    expect(r).toMatchObject({ acked: idsOf(messages), retried: [] });
     expect((await storedUplinks(good)).map((u) => u.f_cnt)).toEqual([1, 2]);
     expect(await storedUplinks(poisoned)).toEqual([]);
+    expect(await quarantine(poisoned)).toEqual(["STORE_REFUSED"]);
   });
 
-  it("keeps a message it cannot read in the spool, for a person, and acknowledges it", async () => {
+  it("keeps a message it cannot read aside in R2, outside what the cron drains, and acknowledges it", async () => {
     const unreadable: MessageBatchMessage = { id: "garbage", timestamp: new Date(), attempts: 1, body: { version: 99, what: "not an ingest message" } };
     const r = await consume("cigale-ingest", [unreadable]);
     expect(r.acked).toEqual(["garbage"]);
-    const kept = await env.SPOOL.get("spool/unreadable/garbage");
+    const kept = await env.SPOOL.get("spool-aside/unreadable/garbage");
     expect(JSON.parse((await kept?.text()) ?? "null")).toEqual(unreadable.body);
-    // The cron leaves it there, with the error, rather than losing it.
+    // The cron does not list it: it stays as it is, for a person.
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController(), env, ctx);
     await waitOnExecutionContext(ctx);
-    const listed = await env.SPOOL.head("spool/unreadable/garbage");
-    expect(listed?.customMetadata).toMatchObject({ attempts: "1", lastError: "not a spool entry (unreadable JSON)" });
+    const listed = await env.SPOOL.head("spool-aside/unreadable/garbage");
+    expect(listed?.customMetadata).toMatchObject({ attempts: "0" });
+    expect((await env.SPOOL.list({ prefix: "spool/" })).objects).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import { parseChirpstack } from "../../../worker/src/ingest/chirpstack/parse.ts"
 import type { ChirpstackKind } from "../../../worker/src/ingest/chirpstack/schema.ts";
 import { eventKey, globalEventKey, type IngestEvent } from "../../../worker/src/ingest/event.ts";
 import { parseTtn } from "../../../worker/src/ingest/ttn/parse.ts";
-import { DUPLICATE_WINDOW_MS } from "../../../worker/src/store/uplinks.ts";
+import { DUPLICATE_WINDOW_MS } from "../../../worker/src/store/duplicates.ts";
 import { prng } from "../../codecs/prng.ts";
 import { base64, chirpstackTime, envFrame, fixtureBytes, fixtureJson, type Json } from "../helpers/fixtures.ts";
 import { BASE } from "../helpers/http.ts";

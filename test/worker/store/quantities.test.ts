@@ -3,29 +3,66 @@ import { describe, expect, it } from "vitest";
 import { QUANTITIES } from "../../../codecs/profiles/quantities.ts";
 import { declaredLabels, quantitySpecs } from "../../../worker/src/ingest/decode/quantities.ts";
 import { decodeValue, encodeValue } from "../../../worker/src/ingest/decode/values.ts";
-import { listQuantities, type QuantitySpec, syncQuantities } from "../../../worker/src/store/quantities.ts";
+import { listQuantities, listQuantityHistory, type QuantitySpec, syncQuantities } from "../../../worker/src/store/quantities.ts";
+import { listReadings } from "../../../worker/src/store/readings.ts";
 
 /** The quantities table: stable ids for the codecs' keys, and how each value is stored as a number. */
 
 describe("syncQuantities", () => {
-  it("gives every registry key an id once; later keys get new ids and old ids never move", async () => {
+  it("gives every registry key an id once; a key added later gets the next id and old ids never move", async () => {
     const specs = quantitySpecs();
     const first = await syncQuantities(env.DB, specs);
     expect([...first.keys()].sort()).toEqual(QUANTITIES.map((q) => q.key).sort());
     const ids = new Map([...first].map(([k, v]) => [k, v.id]));
 
-    // A codec release inserts a key in the middle of the registry and changes a unit.
-    const next: QuantitySpec[] = [
-      { key: "air.nh3", unit: "ug/m3", encoding: "number", labels: null, decimals: 1 },
-      ...specs.map((s) => (s.key === "air.pressure" ? { ...s, unit: "Pa" } : s.key === "air.temperature" ? { ...s, decimals: 3 } : s)),
-    ];
+    // A codec release inserts a key in the middle of the registry.
+    const next: QuantitySpec[] = [{ key: "air.nh3", unit: "ug/m3", encoding: "number", labels: null, decimals: 1 }, ...specs];
     const second = await syncQuantities(env.DB, next);
     for (const [key, id] of ids) expect(second.get(key)?.id, key).toBe(id);
     expect(second.get("air.nh3")?.id).toBe(Math.max(...ids.values()) + 1);
-    expect(second.get("air.pressure")?.unit).toBe("Pa");
-    // Stored temperatures are × 10^2: a finer profile later must not change how they read.
-    expect(second.get("air.temperature")?.decimals).toBe(2);
     expect(await listQuantities(env.DB)).toHaveLength(specs.length + 1);
+  });
+
+  it("a changed unit or resolution gives the key a new id; values stored under the old one keep reading with the old unit and scale", async () => {
+    const specs = quantitySpecs();
+    const before = await syncQuantities(env.DB, specs);
+    const pressure = before.get("air.pressure")!;
+    const temperature = before.get("air.temperature")!;
+    const deviceId = 900_001; // readings carry no foreign key: a device id is enough here
+    // 1013.2 hPa (decimals 1) and 21.35 °C (decimals 2), as ingest stored them.
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO readings (device_id, quantity_id, time, value) VALUES (?1, ?2, 1000, 10132)").bind(deviceId, pressure.id),
+      env.DB.prepare("INSERT INTO readings (device_id, quantity_id, time, value) VALUES (?1, ?2, 1000, 2135)").bind(deviceId, temperature.id),
+    ]);
+
+    // A codec release moves pressure to Pa and temperature to 0.001 °C.
+    const after = await syncQuantities(
+      env.DB,
+      specs.map((s) => (s.key === "air.pressure" ? { ...s, unit: "Pa", decimals: 0 } : s.key === "air.temperature" ? { ...s, decimals: 3 } : s)),
+    );
+    expect(after.get("air.pressure")).toMatchObject({ unit: "Pa", decimals: 0 });
+    expect(after.get("air.pressure")!.id).not.toBe(pressure.id);
+    expect(after.get("air.temperature")).toMatchObject({ decimals: 3 });
+    expect(after.get("air.temperature")!.id).not.toBe(temperature.id);
+    expect(after.get("battery")?.id).toBe(before.get("battery")?.id);
+    const history = await listQuantityHistory(env.DB);
+    expect(history.find((q) => q.id === pressure.id)).toMatchObject({ unit: "hPa", decimals: 1, retiredAt: expect.any(Number) });
+
+    const read = await listReadings(env.DB, deviceId, { from: 0, to: 2000, limit: 10 });
+    expect(read.map((r) => ({ key: r.key, unit: r.unit, value: decodeValue(r, r.value) }))).toEqual([
+      { key: "air.pressure", unit: "hPa", value: 1013.2 },
+      { key: "air.temperature", unit: "Cel", value: 21.35 },
+    ]);
+  });
+
+  it("appending labels to an enum keeps its id (stored indexes mean the same); reordering them does not", async () => {
+    const specs = quantitySpecs();
+    const before = (await syncQuantities(env.DB, specs)).get("station.status")!;
+    const labels = before.labels!;
+    const appended = await syncQuantities(env.DB, specs.map((s) => (s.key === "station.status" ? { ...s, labels: [...labels, "relocated"] } : s)));
+    expect(appended.get("station.status")).toMatchObject({ id: before.id, labels: [...labels, "relocated"] });
+    const reordered = await syncQuantities(env.DB, specs.map((s) => (s.key === "station.status" ? { ...s, labels: [...labels].reverse() } : s)));
+    expect(reordered.get("station.status")!.id).not.toBe(before.id);
   });
 
   it("writes nothing when the table is current", async () => {

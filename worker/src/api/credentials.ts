@@ -1,10 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { administers, outsideTerritory } from "../auth/admin-scope.ts";
 import { forgetCredentials } from "../auth/credentials.ts";
 import { newSecret, sha256 } from "../auth/secrets.ts";
 import { ADMIN_KEY, errors, json, jsonBody, jsonGuard, routes, SECURED } from "../http/openapi.ts";
-import { insertAdminKey, listAdminKeys, revokeAdminKey } from "../store/admin-keys.ts";
+import { findAdminKey, insertAdminKey, listAdminKeys, revokeAdminKey } from "../store/admin-keys.ts";
 import { findCommune } from "../store/communes.ts";
-import { unknownReference } from "../store/errors.ts";
+import { notFound, unknownReference } from "../store/errors.ts";
 import { insertIngestToken, listIngestTokens, revokeIngestToken } from "../store/ingest-tokens.ts";
 import { findTerritory } from "../store/territories.ts";
 import { inseeCode, territoryCode } from "./schemas.ts";
@@ -89,7 +90,8 @@ credentialRoutes.openapi(
   },
 );
 
-export const adminKeyCreate = z.object({ name }).strict();
+/** `territory`: the key administers that territory only (api-keys, admin-keys, audit; see api/index.ts). */
+export const adminKeyCreate = z.object({ name, territory: territoryCode.optional() }).strict();
 const createdKey = adminKeyAnswer.extend({ key: z.string().describe("the secret: shown in this answer only"), note: z.string() });
 
 credentialRoutes.openapi(
@@ -105,8 +107,15 @@ credentialRoutes.openapi(
   }),
   async (c) => {
     const input = c.req.valid("json");
+    const admin = c.get("admin");
+    const territory = input.territory ?? admin.territory;
+    if (territory !== null && !(await findTerritory(c.env.DB, territory))) {
+      throw unknownReference("territory", territory, "create it with POST /v1/admin/territories");
+    }
+    if (!administers(admin, territory)) throw outsideTerritory(admin, territory === null ? "a platform-wide key" : `territory ${territory}`);
     const { secret, prefix } = newSecret("admin");
-    const key = await insertAdminKey(c.env.DB, { name: input.name, hash: await sha256(secret), prefix }, Date.now());
+    const key = await insertAdminKey(c.env.DB, { name: input.name, hash: await sha256(secret), prefix, territory }, Date.now());
+    c.set("audit", { target: `admin-key ${key.id}`, territory: key.territory, details: { name: key.name, territory: key.territory } });
     return c.json({ ...adminKeyView(key), key: secret, note: SHOWN_ONCE }, 201);
   },
 );
@@ -120,7 +129,7 @@ credentialRoutes.openapi(
     security: ADMIN_KEY,
     responses: { 200: json(z.object({ adminKeys: z.array(adminKeyAnswer) }), "The admin keys"), ...errors(...SECURED) },
   }),
-  async (c) => c.json({ adminKeys: (await listAdminKeys(c.env.DB)).map(adminKeyView) }, 200),
+  async (c) => c.json({ adminKeys: (await listAdminKeys(c.env.DB, c.get("admin").territory)).map(adminKeyView) }, 200),
 );
 
 credentialRoutes.openapi(
@@ -134,8 +143,14 @@ credentialRoutes.openapi(
     responses: { 200: json(adminKeyAnswer, "The key, revoked"), ...errors(404, 409, ...SECURED) },
   }),
   async (c) => {
-    const key = await revokeAdminKey(c.env.DB, c.req.valid("param").id, Date.now());
+    const { id } = c.req.valid("param");
+    const admin = c.get("admin");
+    const existing = await findAdminKey(c.env.DB, id);
+    // Another territory's key (or a platform-wide one) does not exist for a territory-scoped key.
+    if (!existing || (admin.territory !== null && existing.territory !== admin.territory)) throw notFound("admin key", String(id));
+    const key = await revokeAdminKey(c.env.DB, id, Date.now());
     forgetCredentials();
+    c.set("audit", { target: `admin-key ${key.id}`, territory: key.territory });
     return c.json(adminKeyView(key), 200);
   },
 );

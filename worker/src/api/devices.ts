@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ADMIN_KEY, errors, json, jsonBody, jsonGuard, routes, SECURED } from "../http/openapi.ts";
-import { quantityIndex } from "../ingest/decode/readings.ts";
 import { decodeValue } from "../ingest/decode/values.ts";
 import { forgetDevice } from "../ingest/device-cache.ts";
 import { EVENT_KINDS } from "../ingest/event.ts";
@@ -211,15 +210,12 @@ deviceRoutes.openapi(
   async (c) => {
     const device = await requireDevice(c.env.DB, c.req.valid("param").devEui);
     const q = c.req.valid("query");
-    const quantities = await quantityIndex(c.env.DB);
     const rows = await listReadings(c.env.DB, device.id, { ...range(q), quantity: q.quantity, limit: q.limit });
     return c.json(
       {
         devEui: device.devEui,
-        readings: rows.map((r) => {
-          const spec = quantities.get(r.key);
-          return { quantity: r.key, unit: spec?.unit ?? null, time: iso(r.time)!, value: spec ? decodeValue(spec, r.value) : r.value };
-        }),
+        // Each value is read with the quantity row it was stored under (its unit, encoding, decimals).
+        readings: rows.map((r) => ({ quantity: r.key, unit: r.unit, time: iso(r.time)!, value: decodeValue(r, r.value) })),
       },
       200,
     );

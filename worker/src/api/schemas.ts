@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PROFILES } from "../../../codecs/profiles/index.ts";
+import { PROFILES } from "@cigale/codecs/profiles";
 import type { DeviceFields } from "../store/devices.ts";
 import { devEuiParam, isoTime } from "./validate.ts";
 

@@ -156,9 +156,18 @@ export const ingestTokenView = (t: IngestToken): Out<typeof ingestTokenAnswer> =
   revokedAt: iso(t.revokedAt),
 });
 
-export const adminKeyAnswer = z.object({ id: z.number().int(), name: z.string(), prefix: z.string(), createdAt: time, revokedAt: maybeTime }).openapi("AdminKey");
+export const adminKeyAnswer = z
+  .object({ id: z.number().int(), name: z.string(), prefix: z.string(), territory: z.string().nullable(), createdAt: time, revokedAt: maybeTime })
+  .openapi("AdminKey");
 
-export const adminKeyView = (k: AdminKey): Out<typeof adminKeyAnswer> => ({ id: k.id, name: k.name, prefix: k.prefix, createdAt: iso(k.createdAt)!, revokedAt: iso(k.revokedAt) });
+export const adminKeyView = (k: AdminKey): Out<typeof adminKeyAnswer> => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  territory: k.territory,
+  createdAt: iso(k.createdAt)!,
+  revokedAt: iso(k.revokedAt),
+});
 
 export const quarantineAnswer = z.object({
   id: z.number().int(),

@@ -1,4 +1,6 @@
+import type { Presented } from "./credentials.ts";
 import { AuthError } from "./errors.ts";
+import { limitedClient, type RequestLike } from "./failures.ts";
 
 /** The token of an `Authorization: Bearer <token>` header, or a 401 that says how to send it. */
 export function bearerToken(header: string | undefined, what: string): string {
@@ -14,4 +16,9 @@ export function bearerToken(header: string | undefined, what: string): string {
     );
   }
   return m[1]!;
+}
+
+/** The bearer secret of a request and the client it comes from (for the failure count). */
+export function presentedCredential(c: RequestLike, what: string): Presented {
+  return { secret: bearerToken(c.req.header("authorization"), what), client: limitedClient(c) };
 }

@@ -11,3 +11,15 @@ export class AuthError extends Error {
     this.code = code;
   }
 }
+
+/** 429: the client sent too much (too many requests, too many failed credentials); retry after `retryAfter` seconds. */
+export class RateLimitedError extends Error {
+  readonly code: string;
+  readonly retryAfter: number;
+  constructor(code: string, message: string, retryAfter: number) {
+    super(message);
+    this.name = "RateLimitedError";
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}

@@ -1,5 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/types.ts";
+import type { ApiKey } from "../store/api-keys.ts";
+import { presentedCredential } from "./bearer.ts";
+import { verifyReadKey } from "./credentials.ts";
 
 /**
  * Who is reading, as every public read route sees it. An anonymous client sees public devices
@@ -7,7 +10,8 @@ import type { AppEnv } from "../http/types.ts";
  * territory or one commune. Every public route filters through `canSeeDevice` / `visibleDevicesSql`,
  * so that a private device never appears in an answer to a request without such a key.
  *
- * Today only anonymous access exists: read keys (POST /v1/admin/api-keys) extend `readAccess`.
+ * Read keys are created with POST /v1/admin/api-keys and presented as `Authorization: Bearer
+ * cig_read_…` (never in the URL, where logs, proxies and browser history would keep them).
  */
 export interface ReadAccess {
   /** The read key's id, null for an anonymous client. */
@@ -55,10 +59,22 @@ export function visibleDevicesSql(access: ReadAccess, alias: string, territoryCo
   return { sql: parts.length === 0 ? "1 = 1" : parts.join(" AND "), params };
 }
 
-/** Sets `c.var.access` for the public read routes. Anonymous until read keys land. */
+/** What a verified read key may see. */
+export function accessOf(key: Pick<ApiKey, "id" | "scope" | "territory" | "commune">): ReadAccess {
+  return Object.freeze({ keyId: key.id, private: key.scope === "read:private", territory: key.territory, commune: key.commune });
+}
+
+/**
+ * Sets `c.var.access` for the public read routes: ANONYMOUS without an Authorization header, the
+ * read key's access with a valid one. A read key that is unknown, revoked or malformed is a 401
+ * (never a silent fall back to anonymous: the client would wonder where the private data went),
+ * another kind of credential a 403, and repeated failures from one client a 429.
+ */
 export function readAccess(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    c.set("access", ANONYMOUS);
+    const header = c.req.header("authorization");
+    if (header === undefined || header.trim() === "") c.set("access", ANONYMOUS);
+    else c.set("access", accessOf(await verifyReadKey(c.env, presentedCredential(c, "read key"), Date.now())));
     await next();
   };
 }

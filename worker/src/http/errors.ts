@@ -1,8 +1,9 @@
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { RequestError } from "../api/errors.ts";
-import { AuthError, type AuthErrorKind } from "../auth/errors.ts";
+import { AuthError, type AuthErrorKind, RateLimitedError } from "../auth/errors.ts";
 import { IngestError, type IngestErrorKind } from "../ingest/errors.ts";
 import { StoreError, type StoreErrorKind } from "../store/errors.ts";
 
@@ -29,8 +30,18 @@ const STORE_STATUS: Record<StoreErrorKind, ContentfulStatusCode> = {
   invalid_reference: 400,
   already_exists: 409,
   conflict: 409,
+  refused: 500,
   unavailable: 503,
 };
+
+/** Hono's own refusals (its validators: a body that is not JSON, a media type a route does not read). */
+const HTTP_EXCEPTION_CODE: Partial<Record<number, string>> = { 400: "INVALID_JSON", 413: "BODY_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE" };
+
+function httpExceptionMessage(error: HTTPException): string {
+  if (error.status === 415) return "send the body as application/json";
+  if (error.status === 400) return `body is not valid JSON: ${error.message}`;
+  return error.message;
+}
 
 /** Status and body for any error a handler throws: the single place where errors become HTTP. */
 export function toHttpError(error: unknown): { status: ContentfulStatusCode; body: ErrorBody } {
@@ -38,6 +49,8 @@ export function toHttpError(error: unknown): { status: ContentfulStatusCode; bod
   if (error instanceof AuthError) return { status: AUTH_STATUS[error.kind], body: errorBody(error.code, error.message) };
   if (error instanceof StoreError) return { status: STORE_STATUS[error.kind], body: errorBody(error.code, error.message) };
   if (error instanceof RequestError) return { status: error.status, body: errorBody(error.code, error.message) };
+  if (error instanceof HTTPException && error.status < 500) return { status: error.status, body: errorBody(HTTP_EXCEPTION_CODE[error.status] ?? "INVALID_REQUEST", httpExceptionMessage(error)) };
+  if (error instanceof RateLimitedError) return { status: 429, body: errorBody(error.code, error.message) };
   return { status: 500, body: errorBody("INTERNAL", "internal error; it has been logged") };
 }
 
@@ -47,5 +60,6 @@ export function onError(error: Error, c: Context): Response {
   const response = c.json(body, status);
   if (status === 503) response.headers.set("Retry-After", "30");
   if (status === 401) response.headers.set("WWW-Authenticate", 'Bearer realm="cigale"');
+  if (error instanceof RateLimitedError) response.headers.set("Retry-After", String(error.retryAfter));
   return response;
 }

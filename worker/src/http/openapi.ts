@@ -5,7 +5,8 @@ import { RequestError } from "../api/errors.ts";
 import { bodyText, problems } from "../api/validate.ts";
 import { errorBodySchema } from "./errors.ts";
 
-const errorAnswer = errorBodySchema.openapi("Error");
+/** The one error body, as the schema component every error answer refers to. */
+export const errorAnswer = errorBodySchema.openapi("Error");
 import type { AppEnv } from "./types.ts";
 
 /**
@@ -78,16 +79,23 @@ export function errors<const S extends readonly ErrorStatus[]>(...statuses: S): 
 
 /** The statuses of a route behind a credential: its own, and what authentication and storage may answer. */
 export const SECURED = [401, 403, 500, 503] as const;
-/** The statuses of a public read route. */
-export const PUBLIC = [429, 500, 503] as const;
+/** The statuses of a public read route: a read key that is not valid (401) or not a read key (403), the rate limit, storage. */
+export const PUBLIC = [401, 403, 429, 500, 503] as const;
 
 export const SECURITY_SCHEMES = {
   ingestToken: { type: "http", scheme: "bearer", description: "An ingest token (POST /v1/admin/ingest-tokens), scoped to a territory or a commune." },
   adminKey: { type: "http", scheme: "bearer", description: "An admin key (POST /v1/admin/admin-keys; the first with worker/scripts/create-admin-key.ts)." },
+  readKey: {
+    type: "http",
+    scheme: "bearer",
+    description: "A read key (cig_read_…, POST /v1/admin/api-keys): optional on public routes; scope read:private shows private devices; a larger rate limit.",
+  },
 } as const;
 
 export const ADMIN_KEY = [{ adminKey: [] }];
 export const INGEST_TOKEN = [{ ingestToken: [] }];
+/** Public routes: anonymous, or with a read key. */
+export const READ_KEY_OPTIONAL: Record<string, string[]>[] = [{}, { readKey: [] }];
 
 /** A JSON answer described by its zod schema. */
 export function json<T extends z.ZodType>(schema: T, description: string) {

@@ -1,18 +1,20 @@
 import { isStorageUnavailable } from "../store/errors.ts";
-import { type BatchItem, processEvents } from "./batch.ts";
+import { type IngestItem, ingestEvents } from "./pipeline/index.ts";
 import { readIngestMessage } from "./queue.ts";
 import { spoolUnreadable } from "./spool.ts";
 
 /**
- * The ingest queue's consumer: a batch of accepted events (up to 100, wrangler.toml) stored
- * with one D1 transaction for the common case (batch.ts). Each message is acknowledged once its
+ * The ingest queue's consumer: a batch of accepted events (up to 100, wrangler.toml) through the
+ * ingest pipeline (pipeline/run.ts: one D1 transaction for the common case; an event D1 refuses
+ * is isolated and quarantined, never retried forever). Each message is acknowledged once its
  * event is stored, found a duplicate or quarantined; the others are retried — all of them when
- * D1 is unavailable. After the last retry the queue moves a message to the dead-letter queue,
+ * D1 is unavailable. The queue runs one consumer at a time (wrangler.toml `max_concurrency = 1`):
+ * D1 is a single writer, and concurrent batches would only queue behind each other there. After the last retry the queue moves a message to the dead-letter queue,
  * whose consumer keeps it in the R2 spool (dead-letter.ts). Storing is idempotent, so a retried
  * message whose first attempt did commit is found stored, not stored twice.
  */
 export async function consumeIngest(batch: MessageBatch, env: Env): Promise<void> {
-  const items: BatchItem[] = [];
+  const items: IngestItem[] = [];
   const messages: Message[] = [];
   for (const message of batch.messages) {
     const body = readIngestMessage(message.body);
@@ -30,7 +32,7 @@ export async function consumeIngest(batch: MessageBatch, env: Env): Promise<void
     }
   }
 
-  const results = await processEvents(env.DB, items);
+  const results = await ingestEvents(env.DB, items);
   let retried = 0;
   let unavailable = 0;
   results.forEach((r, i) => {

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
-import { bearerToken } from "../auth/bearer.ts";
+import { presentedCredential } from "../auth/bearer.ts";
 import { verifyIngestToken } from "../auth/credentials.ts";
 import { errors, INGEST_TOKEN, json, routes, SECURED } from "../http/openapi.ts";
 import type { AppEnv } from "../http/types.ts";
@@ -52,7 +52,7 @@ const ttnSchema = documentSchema("TtnMessage", ttnMessage);
 /** Authenticates the ingest token before anything else is looked at, and hands its scope to the handler. */
 function ingestToken(): MiddlewareHandler<AppEnv & { Variables: { scope: Scope } }> {
   return async (c, next) => {
-    c.set("scope", await verifyIngestToken(c.env, bearerToken(c.req.header("authorization"), "ingest token"), Date.now()));
+    c.set("scope", await verifyIngestToken(c.env, presentedCredential(c, "ingest token"), Date.now()));
     await next();
   };
 }

@@ -1,22 +1,32 @@
+import { bytesToHex } from "../store/db.ts";
 import { isStorageUnavailable } from "../store/errors.ts";
-import { processEvents } from "./batch.ts";
+import { QueryBudget } from "../store/limits.ts";
 import { EVENT_KINDS, globalEventKey, type IngestEvent } from "./event.ts";
+import { ingestEvents } from "./pipeline/index.ts";
 import type { Scope } from "./scope.ts";
 
 /**
  * The durable fallback of ingest, in R2 — a separate storage system. It keeps the accepted
  * events the ingest queue could not take (send failed: accept.ts) or gave up on (dead letters:
  * dead-letter.ts), and the cron trigger (and POST /v1/admin/spool/drain) replays them into D1
- * through the same idempotent batch pipeline as the queue consumer: an event spooled twice, or
- * replayed after a partial success, is stored once.
+ * through the same ingest pipeline as the queue consumer, as a replay (the token that sent an
+ * event must still be active): an event spooled twice, or replayed after a partial success, is
+ * stored once.
  *
- * Keys sort by event time, and two deliveries of one event share a key. Messages this Worker
- * cannot read are kept under spool/unreadable/ for a person.
+ * Keys sort by event time. Two deliveries of one event share a key; two different frames never
+ * do, even under one device, time and frame counter (the key ends with a fingerprint of what the
+ * event carries). Entries that cannot be replayed for a reason other than an outage — not a spool
+ * entry, or refused even as a quarantine row — move aside under spool-aside/, which the drain
+ * does not list, with the error in their metadata: for a person, never retried every minute.
  */
 const PREFIX = "spool/";
-const UNREADABLE = "spool/unreadable/";
-/** Entries replayed per D1 batch. */
+/** Outside PREFIX: the drain never lists it. */
+const ASIDE = "spool-aside/";
+const UNREADABLE = `${ASIDE}unreadable/`;
+/** Entries replayed per pipeline run (a consumer batch's size). */
 const PAGE = 100;
+/** Queries a page may need in the worst case (reads, rounds, poison isolation); the drain stops before. */
+const QUERIES_PER_PAGE = 40;
 
 export interface SpoolEntry {
   version: 1;
@@ -27,12 +37,22 @@ export interface SpoolEntry {
   reason: string;
 }
 
-export function spoolKey(event: IngestEvent): string {
-  return `${PREFIX}${String(event.time).padStart(13, "0")}/${globalEventKey(event)}`;
+/**
+ * What a delivery carries, fingerprinted: the same for every delivery of one event (the time the
+ * Worker received it left out), different for two frames that share a device, time and counter.
+ */
+async function fingerprint(event: IngestEvent): Promise<string> {
+  const { receivedAt: _receivedAt, ...content } = event;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(content)));
+  return bytesToHex(new Uint8Array(digest).slice(0, 8));
+}
+
+export async function spoolKey(event: IngestEvent): Promise<string> {
+  return `${PREFIX}${String(event.time).padStart(13, "0")}/${globalEventKey(event)}/${await fingerprint(event)}`;
 }
 
 export async function spoolEvent(bucket: R2Bucket, entry: SpoolEntry): Promise<string> {
-  const key = spoolKey(entry.event);
+  const key = await spoolKey(entry.event);
   await bucket.put(key, JSON.stringify(entry), {
     httpMetadata: { contentType: "application/json" },
     customMetadata: { attempts: "0", reason: entry.reason.slice(0, 500) },
@@ -71,21 +91,25 @@ export interface DrainReport {
   stored: number;
   duplicate: number;
   quarantined: number;
-  /** Entries that failed for a reason other than storage being down; kept, with the error in their metadata. */
+  /** Entries moved aside (spool-aside/): they failed for a reason other than an outage. */
   failed: number;
-  /** Still in the spool after this run (storage still down, failures, or more than `limit`). */
+  /** Still in the spool after this run (storage still down, the invocation's queries spent, or more than `limit`). */
   remaining: boolean;
 }
 
 /**
- * Replays up to `limit` spooled events, oldest first, a page of 100 per D1 batch, deleting each
- * once stored. Stops at the first sign that D1 is still unavailable: the rest waits for the next
- * run.
+ * Replays up to `limit` spooled events, oldest first, a page of 100 per pipeline run, deleting
+ * each once stored, found a duplicate or quarantined. Stops at the first sign that D1 is still
+ * unavailable, and before the invocation's D1 queries run out: the rest waits for the next run.
  */
-export async function drainSpool(db: D1Database, bucket: R2Bucket, limit = 2000): Promise<DrainReport> {
+export async function drainSpool(db: D1Database, bucket: R2Bucket, limit = 2000, budget = new QueryBudget()): Promise<DrainReport> {
   const report: DrainReport = { stored: 0, duplicate: 0, quarantined: 0, failed: 0, remaining: false };
   let cursor: string | undefined;
   for (let seen = 0; seen < limit; ) {
+    if (budget.remaining < QUERIES_PER_PAGE) {
+      report.remaining = true;
+      return report;
+    }
     const listed = await bucket.list({ prefix: PREFIX, limit: Math.min(PAGE, limit - seen), include: ["customMetadata"], ...(cursor ? { cursor } : {}) });
     seen += listed.objects.length;
     const read = await Promise.all(
@@ -101,14 +125,15 @@ export async function drainSpool(db: D1Database, bucket: R2Bucket, limit = 2000)
       if (!r) continue;
       if (r.entry) entries.push({ object: r.object, text: r.text, entry: r.entry });
       else {
-        await keepFailure(bucket, r.object, r.text, "not a spool entry (unreadable JSON)");
+        await moveAside(bucket, r.object, r.text, "not a spool entry (unreadable JSON)");
         report.failed++;
       }
     }
 
-    const results = await processEvents(
+    const results = await ingestEvents(
       db,
       entries.map(({ entry }) => ({ event: entry.event, scope: entry.scope })),
+      { replay: true, budget },
     );
     const done: string[] = [];
     let unavailable = false;
@@ -119,7 +144,7 @@ export async function drainSpool(db: D1Database, bucket: R2Bucket, limit = 2000)
         report[r.result]++;
       } else if (isStorageUnavailable(r.error)) unavailable = true;
       else {
-        await keepFailure(bucket, object, text, r.error instanceof Error ? r.error.message : String(r.error));
+        await moveAside(bucket, object, text, r.error instanceof Error ? r.error.message : String(r.error));
         report.failed++;
       }
     }
@@ -128,24 +153,25 @@ export async function drainSpool(db: D1Database, bucket: R2Bucket, limit = 2000)
       report.remaining = true;
       return report;
     }
-    if (!listed.truncated) {
-      report.remaining = report.failed > 0;
-      return report;
-    }
+    if (!listed.truncated) return report;
     cursor = listed.cursor;
   }
   report.remaining = true;
   return report;
 }
 
-/** Records a failed attempt on the entry itself (R2 metadata is only rewritten with the object). */
-async function keepFailure(bucket: R2Bucket, object: R2Object, text: string, error: string): Promise<void> {
-  const attempts = Number(object.customMetadata?.["attempts"] ?? "0") + 1;
-  console.error(`ingest spool: ${object.key} failed (attempt ${attempts}): ${error}`);
-  await bucket.put(object.key, text, {
+/**
+ * Moves an entry out of the drain's way, under spool-aside/ with the same tail, with the error in
+ * its metadata (R2 has no rename: a copy, then the delete).
+ */
+async function moveAside(bucket: R2Bucket, object: R2Object, text: string, error: string): Promise<void> {
+  const key = `${ASIDE}${object.key.slice(PREFIX.length)}`;
+  console.error(`ingest spool: ${object.key} moved to ${key}: ${error}`);
+  await bucket.put(key, text, {
     httpMetadata: { contentType: "application/json" },
-    customMetadata: { ...object.customMetadata, attempts: String(attempts), lastError: error.slice(0, 500) },
+    customMetadata: { ...object.customMetadata, attempts: String(Number(object.customMetadata?.["attempts"] ?? "0") + 1), lastError: error.slice(0, 500), movedAt: new Date().toISOString() },
   });
+  await bucket.delete(object.key);
 }
 
 /** How many entries the spool holds, counted up to `max`. */

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import worker from "../../package.json" with { type: "json" };
+import { READ_KEY_OPTIONAL } from "../http/openapi.ts";
 import type { AppEnv } from "../http/types.ts";
 
 /**
@@ -32,11 +33,17 @@ function operationId(method: string, path: string): string {
   return method + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
 }
 
-function nameOperations(doc: OpenApiDocument): OpenApiDocument {
+/** Public read routes take an optional read key; other routes without a credential take none (service, open data). */
+const READ_PREFIXES = ["/v1/communes", "/v1/devices", "/v1/indicators", "/v1/alerts"];
+
+/** Operation ids and credentials for the routes whose definitions leave them out. */
+function complete(doc: OpenApiDocument): OpenApiDocument {
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const method of METHODS) {
       const op = item[method];
-      if (op && !op.operationId) op.operationId = operationId(method, path);
+      if (!op) continue;
+      op.operationId ??= operationId(method, path);
+      op.security ??= READ_PREFIXES.some((p) => path.startsWith(p)) ? READ_KEY_OPTIONAL : [];
     }
   }
   return doc;
@@ -48,7 +55,7 @@ const built = new WeakMap<object, OpenApiDocument>();
 export function openApiDocument(app: OpenAPIHono<AppEnv>): OpenApiDocument {
   let doc = built.get(app);
   if (!doc) {
-    doc = nameOperations(app.getOpenAPI31Document({ openapi: "3.1.1", info: INFO, tags: TAGS }));
+    doc = complete(app.getOpenAPI31Document({ openapi: "3.1.1", info: INFO, tags: TAGS }));
     built.set(app, doc);
   }
   return doc;

@@ -2,8 +2,7 @@ import { StoreError } from "./errors.ts";
 
 /**
  * Runs one D1 call and turns its failures into StoreErrors. D1 reports everything as a plain
- * Error whose message carries the SQLite code: constraint failures are the caller's business
- * (conflict), anything else means the database could not do the work right now (unavailable).
+ * Error whose message carries the cause: see asStoreError.
  */
 export async function d1<T>(call: () => Promise<T>): Promise<T> {
   try {
@@ -13,16 +12,32 @@ export async function d1<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The messages by which D1 says it cannot do the work right now, whatever the statement: the
+ * connection dropped, the database object was reset or is overloaded, a transient fault, the
+ * invocation used up its queries, the database is full. Only these make ingest retry a batch
+ * whole; a message not listed here is taken as a refusal of what the statement holds (too big, a
+ * type or constraint it breaks, too many variables), and ingest then splits the batch to find the
+ * events that cause it (worker/src/ingest/pipeline/store.ts).
+ */
+const OUTAGE =
+  /network connection lost|connection (?:reset|refused|closed)|overloaded|object to be reset|reset because|exceeded timeout|timed? ?out|transient|internal error|unavailable|too many api requests|exceeded maximum db size|database is full|SQLITE_BUSY|database is locked|SQLITE_FULL|SQLITE_IOERR/i;
+
+export function isOutageMessage(message: string): boolean {
+  return OUTAGE.test(message);
+}
+
 export function asStoreError(error: unknown): StoreError {
   if (error instanceof StoreError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  if (isOutageMessage(message)) return new StoreError("unavailable", "STORAGE_UNAVAILABLE", `storage unavailable: ${message}`, { cause: error });
   if (/UNIQUE constraint failed/i.test(message)) {
     return new StoreError("already_exists", "ALREADY_EXISTS", message, { cause: error });
   }
   if (/constraint failed/i.test(message)) {
     return new StoreError("conflict", "CONSTRAINT", message, { cause: error });
   }
-  return new StoreError("unavailable", "STORAGE_UNAVAILABLE", `storage unavailable: ${message}`, { cause: error });
+  return new StoreError("refused", "STATEMENT_REFUSED", `D1 refused the statement: ${message}`, { cause: error });
 }
 
 /** Runs statements in one D1 transaction (all or nothing); returns rows changed per statement. */

@@ -1,4 +1,5 @@
 import { bytesToHex, d1 } from "./db.ts";
+import { chunkRows, prepareWithin } from "./limits.ts";
 import { UPLINK_STORED } from "./uplinks.ts";
 
 /**
@@ -45,26 +46,31 @@ export function prepareUplinkStates(db: D1Database, states: readonly UplinkState
 }
 
 /**
- * After a device's readings were rewritten (re-decoding): the battery and firmware of its state
+ * After devices' readings were rewritten (re-decoding): the battery and firmware of each state
  * become its newest stored readings of those quantities (none: null), as ingest would have set
  * them had the new decoder been there from the start. `battery.scale` is 10^decimals of its
  * stored values; a firmware reading is stored as major·65536 + minor·256 + patch.
  */
-export function prepareReportedState(
+export function prepareReportedStates(
   db: D1Database,
-  deviceId: number,
+  deviceIds: readonly number[],
   battery: { id: number; scale: number },
   firmware: { id: number },
-): D1PreparedStatement {
-  const newest = (id: string) => `FROM readings WHERE device_id = ?1 AND quantity_id = ${id} ORDER BY time DESC LIMIT 1`;
-  return db
-    .prepare(
+): D1PreparedStatement[] {
+  const newest = (id: string) => `FROM readings r WHERE r.device_id = device_state.device_id AND r.quantity_id = ${id} ORDER BY r.time DESC LIMIT 1`;
+  return chunkRows(deviceIds).map((chunk) =>
+    prepareWithin(
+      db,
       `UPDATE device_state SET
-         battery = (SELECT CAST(value AS REAL) / ?3 ${newest("?2")}),
-         firmware = (SELECT printf('%d.%d.%d', CAST(value AS INTEGER) >> 16, (CAST(value AS INTEGER) >> 8) & 255, CAST(value AS INTEGER) & 255) ${newest("?4")})
-       WHERE device_id = ?1`,
-    )
-    .bind(deviceId, battery.id, battery.scale, firmware.id);
+         battery = (SELECT CAST(r.value AS REAL) / ?3 ${newest("?2")}),
+         firmware = (SELECT printf('%d.%d.%d', CAST(r.value AS INTEGER) >> 16, (CAST(r.value AS INTEGER) >> 8) & 255, CAST(r.value AS INTEGER) & 255) ${newest("?4")})
+       WHERE device_id IN (SELECT value FROM json_each(?1))`,
+      JSON.stringify(chunk),
+      battery.id,
+      battery.scale,
+      firmware.id,
+    ),
+  );
 }
 
 export function prepareJoinState(db: D1Database, deviceId: number, time: number, devAddr: string | null): D1PreparedStatement {

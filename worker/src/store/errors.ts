@@ -1,5 +1,10 @@
 /** What can go wrong in the storage layer; `http/errors.ts` maps each kind to a status once. */
-export type StoreErrorKind = "not_found" | "invalid_reference" | "already_exists" | "conflict" | "unavailable";
+/**
+ * `unavailable`: D1 could not do the work now (outage, overload, this invocation's query budget):
+ * the same work later will do. `refused`: D1 refused a statement for what it holds (a value too
+ * big, a type or constraint it breaks): the same work later fails again, so ingest isolates it.
+ */
+export type StoreErrorKind = "not_found" | "invalid_reference" | "already_exists" | "conflict" | "refused" | "unavailable";
 
 export class StoreError extends Error {
   readonly kind: StoreErrorKind;

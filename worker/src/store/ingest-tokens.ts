@@ -77,3 +77,15 @@ export async function revokeIngestToken(db: D1Database, id: number, now: number)
   if (!token) throw notFound("ingest token", String(id));
   return token;
 }
+
+/** Which of these token ids are still active (neither revoked nor deleted): one read. */
+export async function findActiveIngestTokenIds(db: D1Database, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const { results } = await d1(() =>
+    db
+      .prepare("SELECT id FROM ingest_tokens WHERE id IN (SELECT value FROM json_each(?1)) AND revoked_at IS NULL")
+      .bind(JSON.stringify(ids))
+      .all<{ id: number }>(),
+  );
+  return new Set(results.map((r) => r.id));
+}

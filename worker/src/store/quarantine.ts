@@ -1,4 +1,5 @@
 import { d1 } from "./db.ts";
+import { chunkRows, prepareWithin } from "./limits.ts";
 
 export interface QuarantineRecord {
   eventKey: string;
@@ -97,4 +98,29 @@ export async function resolveQuarantined(db: D1Database, id: number, resolution:
 
 export async function updateQuarantineReason(db: D1Database, id: number, reasonCode: string, reason: string): Promise<void> {
   await d1(() => db.prepare("UPDATE quarantine SET reason_code = ?2, reason = ?3 WHERE id = ?1").bind(id, reasonCode, reason).run());
+}
+
+/** Marks quarantined events resolved (replayed: stored or found a duplicate). Rows: [id, resolution]. */
+export function prepareResolveQuarantined(db: D1Database, rows: readonly (readonly [number, string])[], now: number): D1PreparedStatement[] {
+  return chunkRows(rows).map((chunk) =>
+    prepareWithin(
+      db,
+      `UPDATE quarantine SET resolved_at = ?2, resolution = n.resolution
+       FROM (SELECT j.value ->> 0 AS id, j.value ->> 1 AS resolution FROM json_each(?1) AS j) AS n WHERE quarantine.id = n.id`,
+      JSON.stringify(chunk),
+      now,
+    ),
+  );
+}
+
+/** Gives still-quarantined events their current reason. Rows: [id, code, reason]. */
+export function prepareUpdateQuarantineReasons(db: D1Database, rows: readonly (readonly [number, string, string])[]): D1PreparedStatement[] {
+  return chunkRows(rows).map((chunk) =>
+    prepareWithin(
+      db,
+      `UPDATE quarantine SET reason_code = n.code, reason = n.reason
+       FROM (SELECT j.value ->> 0 AS id, j.value ->> 1 AS code, j.value ->> 2 AS reason FROM json_each(?1) AS j) AS n WHERE quarantine.id = n.id`,
+      JSON.stringify(chunk),
+    ),
+  );
 }

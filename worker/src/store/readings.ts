@@ -1,84 +1,147 @@
 import { bytesToHex, d1 } from "./db.ts";
+import { chunkRows, prepareWithin } from "./limits.ts";
+import type { ValueEncoding } from "./quantities.ts";
 import { UPLINK_STORED } from "./uplinks.ts";
 
-/** One row of the readings table: quantity id, epoch ms, stored value (see ingest/decode/values.ts). */
+/** One reading as decoded: quantity id, epoch ms, stored value (see ingest/decode/values.ts). */
 export type ReadingRow = readonly [quantityId: number, time: number, value: number];
 
-/**
- * Inserts a device's readings in one statement: the rows travel as one JSON parameter, which
- * keeps a 32-sample frame under D1's 100-parameter limit and costs one round trip. `replace`
- * overwrites values (re-decoding); otherwise an existing (device, quantity, time) is kept, which
- * makes a replayed uplink a no-op.
- */
-export function prepareInsertReadings(db: D1Database, deviceId: number, rows: readonly ReadingRow[], replace = false): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT OR ${replace ? "REPLACE" : "IGNORE"} INTO readings (device_id, quantity_id, time, value)
-       SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?2) AS j`,
-    )
-    .bind(deviceId, JSON.stringify(rows));
+/** The uplink a reading belongs to: the key of its uplinks row. */
+export interface UplinkRef {
+  time: number;
+  fCnt: number;
 }
+
+/**
+ * The one rule for two writers of the same (device, quantity, time): the earliest uplink — by
+ * time, then frame counter — owns the reading, whatever order the uplinks arrive or are
+ * re-decoded in. A resent buffered sample therefore stays the reading its first frame wrote, and
+ * an uplink's own readings are never overwritten by a later one. A reading written by a status
+ * event (no uplink) yields to any uplink's. As SQL: the incoming row (`excluded`) takes over the
+ * stored one (`readings`) when this holds.
+ */
+const EARLIER_UPLINK_WINS = `readings.uplink_lag IS NULL
+  OR (excluded.time + excluded.uplink_lag, excluded.uplink_f_cnt) < (readings.time + readings.uplink_lag, readings.uplink_f_cnt)`;
 
 /** The readings one uplink produced, to be stored if that uplink is. */
 export interface UplinkReadings {
   deviceId: number;
-  uplink: { time: number; fCnt: number; payload: Uint8Array };
+  uplink: UplinkRef & { payload: Uint8Array };
   rows: readonly ReadingRow[];
 }
 
-/** Readings per statement: keeps the JSON parameter well under D1's 2 MB value limit. */
-const ROWS_PER_STATEMENT = 5000;
+/** What RETURNING gives back for each reading written: enough to name its uplink. */
+export interface WrittenReading {
+  device_id: number;
+  quantity_id: number;
+  time: number;
+  uplink_lag: number;
+  uplink_f_cnt: number;
+}
 
 /**
  * The readings of uplinks, written in the same batch after prepareInsertNewUplinks and only
- * where that uplink row is there: a delivery the insert turned away adds nothing. One statement
- * per 5,000 readings, each reading carrying its uplink's key.
+ * where that uplink row is there: a delivery the insert turned away adds nothing. Each reading
+ * carries its uplink's identity; a (device, quantity, time) stored already goes to the earlier
+ * uplink (EARLIER_UPLINK_WINS). RETURNING lists the readings written (inserted or taken over), so
+ * the caller sees which were kept by an earlier uplink. As many statements as D1's limits need.
  */
 export function prepareInsertUplinkReadings(db: D1Database, uplinks: readonly UplinkReadings[]): D1PreparedStatement[] {
-  const statements: D1PreparedStatement[] = [];
-  let chunk: unknown[] = [];
-  const flush = () => {
-    if (chunk.length === 0) return;
-    statements.push(
-      db
-        .prepare(
-          `INSERT OR IGNORE INTO readings (device_id, quantity_id, time, value)
-           SELECT r.device_id, r.quantity_id, r.time, r.value
-           FROM (SELECT j.value ->> 0 AS device_id, j.value ->> 1 AS quantity_id, j.value ->> 2 AS time, j.value ->> 3 AS value,
-                   j.value ->> 4 AS up_time, j.value ->> 5 AS up_f_cnt, j.value ->> 6 AS up_payload
-                 FROM json_each(?1) AS j) AS r
-           WHERE ${UPLINK_STORED("r.device_id", "r.up_time", "r.up_f_cnt", "r.up_payload")}`,
-        )
-        .bind(JSON.stringify(chunk)),
-    );
-    chunk = [];
-  };
-  for (const { deviceId, uplink, rows } of uplinks) {
+  const rows: unknown[] = [];
+  for (const { deviceId, uplink, rows: readings } of uplinks) {
     const payload = bytesToHex(uplink.payload);
-    for (const [quantityId, time, value] of rows) {
-      chunk.push([deviceId, quantityId, time, value, uplink.time, uplink.fCnt, payload]);
-      if (chunk.length === ROWS_PER_STATEMENT) flush();
-    }
+    for (const [quantityId, time, value] of readings) rows.push([deviceId, quantityId, time, value, uplink.time, uplink.fCnt, payload]);
   }
-  flush();
-  return statements;
+  return chunkRows(rows).map((chunk) =>
+    prepareWithin(
+      db,
+      `INSERT INTO readings (device_id, quantity_id, time, value, uplink_lag, uplink_f_cnt)
+       SELECT r.device_id, r.quantity_id, r.time, r.value, r.up_time - r.time, r.up_f_cnt
+       FROM (SELECT j.value ->> 0 AS device_id, j.value ->> 1 AS quantity_id, j.value ->> 2 AS time, j.value ->> 3 AS value,
+               j.value ->> 4 AS up_time, j.value ->> 5 AS up_f_cnt, j.value ->> 6 AS up_payload
+             FROM json_each(?1) AS j) AS r
+       WHERE ${UPLINK_STORED("r.device_id", "r.up_time", "r.up_f_cnt", "r.up_payload")}
+       ON CONFLICT (device_id, quantity_id, time) DO UPDATE SET value = excluded.value, uplink_lag = excluded.uplink_lag,
+         uplink_f_cnt = excluded.uplink_f_cnt
+       WHERE ${EARLIER_UPLINK_WINS}
+       RETURNING device_id, quantity_id, time, uplink_lag, uplink_f_cnt`,
+      JSON.stringify(chunk),
+    ),
+  );
 }
 
-/** Deletes every reading of a device at the given times (all quantities): what a re-decode replaces. */
-export function prepareDeleteReadingsAt(db: D1Database, deviceId: number, times: readonly number[]): D1PreparedStatement {
-  // `quantity_id IN (…)` lets SQLite seek the (device, quantity, time) key instead of scanning the device.
-  return db
-    .prepare(
-      `DELETE FROM readings WHERE device_id = ?1 AND quantity_id IN (SELECT id FROM quantities)
-         AND time IN (SELECT value FROM json_each(?2))`,
-    )
-    .bind(deviceId, JSON.stringify(times));
+/** A stored uplink being decoded again: its key, where its readings are, what it decodes to now. */
+export interface UplinkRewrite {
+  deviceId: number;
+  uplink: UplinkRef;
+  /** The span of the readings it wrote before (uplinks.readings_from/to); null: none. */
+  before: { from: number; to: number } | null;
+  rows: readonly ReadingRow[];
 }
 
+/**
+ * Re-decoding: deletes exactly the readings these uplinks wrote (found within the span each
+ * uplink recorded, by its identity), then writes what they decode to now under the same rule as
+ * ingest. Readings another uplink wrote at the same times are left alone, and readings the new
+ * decoder no longer produces are gone.
+ */
+export function prepareRewriteUplinkReadings(db: D1Database, rewrites: readonly UplinkRewrite[]): D1PreparedStatement[] {
+  const spans = rewrites.filter((r) => r.before !== null).map((r) => [r.deviceId, r.uplink.time, r.uplink.fCnt, r.before!.from, r.before!.to]);
+  const deletes = chunkRows(spans).map((chunk) =>
+    prepareWithin(
+      db,
+      // `quantity_id IN (…)` lets SQLite seek the (device, quantity, time) key instead of scanning the device.
+      `DELETE FROM readings WHERE EXISTS (
+         SELECT 1 FROM (SELECT j.value ->> 0 AS device_id, j.value ->> 1 AS up_time, j.value ->> 2 AS up_f_cnt,
+                          j.value ->> 3 AS "from", j.value ->> 4 AS "to" FROM json_each(?1) AS j) AS u
+         WHERE readings.device_id = u.device_id AND readings.quantity_id IN (SELECT id FROM quantities)
+           AND readings.time BETWEEN u."from" AND u."to"
+           AND readings.time + readings.uplink_lag = u.up_time AND readings.uplink_f_cnt = u.up_f_cnt)`,
+      JSON.stringify(chunk),
+    ),
+  );
+  const rows: unknown[] = [];
+  for (const { deviceId, uplink, rows: readings } of rewrites) {
+    for (const [quantityId, time, value] of readings) rows.push([deviceId, quantityId, time, value, uplink.time - time, uplink.fCnt]);
+  }
+  const inserts = chunkRows(rows).map((chunk) =>
+    prepareWithin(
+      db,
+      `INSERT INTO readings (device_id, quantity_id, time, value, uplink_lag, uplink_f_cnt)
+       SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5 FROM json_each(?1) AS j WHERE true
+       ON CONFLICT (device_id, quantity_id, time) DO UPDATE SET value = excluded.value, uplink_lag = excluded.uplink_lag,
+         uplink_f_cnt = excluded.uplink_f_cnt
+       WHERE ${EARLIER_UPLINK_WINS}`,
+      JSON.stringify(chunk),
+    ),
+  );
+  return [...deletes, ...inserts];
+}
+
+/**
+ * Readings a network-server status event reports (DevStatusAns battery %): no uplink identity,
+ * and never over a reading an uplink wrote.
+ */
+export function prepareInsertStatusReadings(db: D1Database, deviceId: number, rows: readonly ReadingRow[]): D1PreparedStatement {
+  return prepareWithin(
+    db,
+    `INSERT INTO readings (device_id, quantity_id, time, value)
+     SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?2) AS j WHERE true
+     ON CONFLICT (device_id, quantity_id, time) DO NOTHING`,
+    deviceId,
+    JSON.stringify(rows),
+  );
+}
+
+/** A stored reading with the definition of its quantity row (the one its value was stored under). */
 export interface StoredReading {
   key: string;
   time: number;
   value: number;
+  unit: string;
+  encoding: ValueEncoding;
+  labels: readonly string[] | null;
+  decimals: number;
 }
 
 export interface ReadingQuery {
@@ -88,19 +151,22 @@ export interface ReadingQuery {
   limit: number;
 }
 
-/** Readings of a device in [from, to), by quantity key then time. */
+/**
+ * Readings of a device in [from, to), by quantity key then time. Each comes with its own quantity
+ * row: a key whose unit or encoding changed has readings under both rows, each read its own way.
+ */
 export async function listReadings(db: D1Database, deviceId: number, q: ReadingQuery): Promise<StoredReading[]> {
   const { results } = await d1(() =>
     db
       .prepare(
-        `SELECT q.key, r.time, r.value FROM readings r JOIN quantities q ON q.id = r.quantity_id
+        `SELECT q.key, r.time, r.value, q.unit, q.encoding, q.labels, q.decimals FROM readings r JOIN quantities q ON q.id = r.quantity_id
          WHERE r.device_id = ?1 AND (?2 IS NULL OR q.key = ?2) AND r.time >= ?3 AND r.time < ?4
          ORDER BY q.key, r.time LIMIT ?5`,
       )
       .bind(deviceId, q.quantity ?? null, q.from, q.to, q.limit)
-      .all<StoredReading>(),
+      .all<Omit<StoredReading, "labels"> & { labels: string | null }>(),
   );
-  return results;
+  return results.map((r) => ({ ...r, labels: r.labels === null ? null : (JSON.parse(r.labels) as string[]) }));
 }
 
 export async function countReadings(db: D1Database, deviceId: number): Promise<number> {

@@ -1,5 +1,5 @@
-import { vendorCodec, vendorCodecs, vendorReadings } from "../../../../codecs/src/vendors/worker.ts";
-import { codec, isProfileId, readingsOf } from "../../../../codecs/src/worker.ts";
+import { vendorCodec, vendorCodecs, vendorReadings } from "@cigale/codecs/vendors/worker";
+import { codec, isProfileId, readingsOf } from "@cigale/codecs/worker";
 import type { ReadingValue } from "./values.ts";
 
 /** A value decoded from a frame, before it is mapped to storage. */

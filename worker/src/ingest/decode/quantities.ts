@@ -1,6 +1,5 @@
-import { buildCatalog } from "../../../../codecs/profiles/catalog.ts";
-import { QUANTITIES } from "../../../../codecs/profiles/quantities.ts";
-import { decimalsOf } from "../../../../codecs/profiles/schema.ts";
+import { buildCatalog } from "@cigale/codecs/profiles/catalog";
+import { decimalsOf, QUANTITIES } from "@cigale/codecs/profiles";
 import type { QuantitySpec, ValueEncoding } from "../../store/quantities.ts";
 
 /**

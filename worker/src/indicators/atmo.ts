@@ -1,0 +1,116 @@
+import { addDays, datesBetween, hourStart, type LocalDate, localDate, startOfLocalDay } from "./paris-time.ts";
+
+/**
+ * ATMO air-quality index (arrêté of 10 July 2020). Per station and local day: NO2, O3 and SO2 use
+ * the day's maximum hourly mean, PM10 and PM2.5 the mean of the day's hourly means; a sub-index
+ * needs at least 18 hours with data. The index is the highest sub-index; for a commune each
+ * sub-index is the highest over its stations.
+ */
+
+export const ATMO_POLLUTANTS = ["no2", "o3", "pm10", "pm2_5", "so2"] as const;
+export type AtmoPollutant = (typeof ATMO_POLLUTANTS)[number];
+
+/** Upper bounds (µg/m³) of classes 1–5; a value equal to a bound is in the lower class, above the last is class 6. */
+export const ATMO_BOUNDS: Readonly<Record<AtmoPollutant, readonly number[]>> = {
+  no2: [40, 90, 120, 230, 340],
+  o3: [50, 100, 130, 240, 380],
+  so2: [100, 200, 350, 500, 750],
+  pm10: [20, 40, 50, 100, 150],
+  pm2_5: [10, 20, 25, 50, 75],
+};
+
+export const ATMO_LABELS = ["Bon", "Moyen", "Dégradé", "Mauvais", "Très mauvais", "Extrêmement mauvais"] as const;
+
+/** Gases take the day's maximum hourly mean; particles the mean of the hourly means. */
+const DAILY_STATISTIC: Readonly<Record<AtmoPollutant, "max" | "mean">> = { no2: "max", o3: "max", so2: "max", pm10: "mean", pm2_5: "mean" };
+
+export const ATMO_MIN_HOURS = 18;
+
+/** One hourly mean concentration in µg/m³; `hour` is the UTC ms start of the hour. */
+export interface HourlyMean {
+  hour: number;
+  mean: number;
+}
+
+/** A station's hourly means per pollutant (a pollutant it does not measure is absent). */
+export interface AtmoStation {
+  hourly: Partial<Record<AtmoPollutant, readonly HourlyMean[]>>;
+}
+
+export type SubIndices = Record<AtmoPollutant, number | null>;
+
+export interface AtmoDay {
+  date: LocalDate;
+  index: number | null;
+  label: (typeof ATMO_LABELS)[number] | null;
+  pollutants: AtmoPollutant[];
+  subIndices: SubIndices;
+}
+
+/** Class 1–6 of a concentration. */
+export function atmoClass(pollutant: AtmoPollutant, concentration: number): number {
+  const bounds = ATMO_BOUNDS[pollutant];
+  for (let i = 0; i < bounds.length; i++) if (concentration <= bounds[i]!) return i + 1;
+  return bounds.length + 1;
+}
+
+/** The day's aggregate concentration of one pollutant at one station, or null under 18 hours of data. */
+export function dailyConcentration(pollutant: AtmoPollutant, hours: readonly HourlyMean[]): number | null {
+  if (hours.length < ATMO_MIN_HOURS) return null;
+  if (DAILY_STATISTIC[pollutant] === "max") return Math.max(...hours.map((h) => h.mean));
+  return hours.reduce((s, h) => s + h.mean, 0) / hours.length;
+}
+
+/** Sub-indices of one station for every local day from..to, keyed by date. */
+export function stationSubIndices(station: AtmoStation, from: LocalDate, to: LocalDate): Map<LocalDate, SubIndices> {
+  const start = startOfLocalDay(from);
+  const end = startOfLocalDay(addDays(to, 1));
+  const byDay = new Map<LocalDate, SubIndices>();
+  for (const date of datesBetween(from, to)) byDay.set(date, emptySubIndices());
+  for (const pollutant of ATMO_POLLUTANTS) {
+    const hours = station.hourly[pollutant];
+    if (!hours) continue;
+    // One mean per hour: a duplicated hour must not count twice towards the 18.
+    const perDay = new Map<LocalDate, Map<number, HourlyMean>>();
+    for (const h of hours) {
+      const hs = hourStart(h.hour);
+      if (hs < start || hs >= end || !Number.isFinite(h.mean)) continue;
+      const date = localDate(hs);
+      let m = perDay.get(date);
+      if (!m) perDay.set(date, (m = new Map()));
+      m.set(hs, h);
+    }
+    for (const [date, m] of perDay) {
+      const c = dailyConcentration(pollutant, [...m.values()]);
+      byDay.get(date)![pollutant] = c === null ? null : atmoClass(pollutant, c);
+    }
+  }
+  return byDay;
+}
+
+/** The daily ATMO of one station or, with several, of their commune (each sub-index: highest over stations). */
+export function atmoDays(stations: readonly AtmoStation[], from: LocalDate, to: LocalDate): AtmoDay[] {
+  const perStation = stations.map((s) => stationSubIndices(s, from, to));
+  return datesBetween(from, to).map((date) => {
+    const sub = emptySubIndices();
+    for (const station of perStation) {
+      const s = station.get(date)!;
+      for (const p of ATMO_POLLUTANTS) {
+        const v = s[p];
+        if (v !== null && (sub[p] === null || v > sub[p]!)) sub[p] = v;
+      }
+    }
+    return atmoDay(date, sub);
+  });
+}
+
+export function atmoDay(date: LocalDate, subIndices: SubIndices): AtmoDay {
+  const known = ATMO_POLLUTANTS.filter((p) => subIndices[p] !== null);
+  if (known.length === 0) return { date, index: null, label: null, pollutants: [], subIndices };
+  const index = Math.max(...known.map((p) => subIndices[p]!));
+  return { date, index, label: ATMO_LABELS[index - 1]!, pollutants: known.filter((p) => subIndices[p] === index), subIndices };
+}
+
+function emptySubIndices(): SubIndices {
+  return { no2: null, o3: null, pm10: null, pm2_5: null, so2: null };
+}
