@@ -5,8 +5,8 @@ import { RequestError } from "../api/errors.ts";
 import { bodyText, problems } from "../api/validate.ts";
 import { errorBodySchema } from "./errors.ts";
 
-/** The one error body, as the schema component every error answer refers to. */
-export const errorAnswer = errorBodySchema.openapi("Error");
+/** The one error body, the schema component every error answer refers to. */
+export const errorAnswer = errorBodySchema;
 import type { AppEnv } from "./types.ts";
 
 /**
