@@ -16,6 +16,15 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
+      {
+        // The firmware WASM in Node (firmware/src/device.ts), and its Cortex-M4 build in QEMU.
+        test: {
+          name: "firmware",
+          include: ["test/firmware/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 300_000,
+        },
+      },
       "worker/vitest.config.ts",
       {
         // The indicators' pure functions (worker/src/indicators): hand-computed cases, no Worker needed.

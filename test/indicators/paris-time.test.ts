@@ -51,6 +51,17 @@ describe("Europe/Paris local time", () => {
     expect(localTimeToUtc("2026-10-25", 6)).toBe(Date.UTC(2026, 9, 25, 5));
   });
 
+  it("agrees with the tz database at every hour of 2026 and of 1995 (summer time ended in September then)", () => {
+    const f = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit" });
+    for (const year of [2026, 1995]) {
+      for (let t = Date.UTC(year, 0, 1) - 2 * H; t < Date.UTC(year + 1, 0, 1) + 2 * H; t += H) {
+        const [date, hour] = f.format(new Date(t)).split(", ") as [string, string];
+        const [d, m, y] = date.split("/");
+        expect([localDate(t), localHour(t)], new Date(t).toISOString()).toEqual([`${y}-${m}-${d}`, Number(hour)]);
+      }
+    }
+  });
+
   it("does calendar arithmetic on local dates", () => {
     expect(addDays("2026-02-28", 1)).toBe("2026-03-01");
     expect(addDays("2026-01-01", -1)).toBe("2025-12-31");

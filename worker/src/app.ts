@@ -13,7 +13,7 @@ import { json, registerComponents, routes } from "./http/openapi.ts";
 import { publicRateLimit } from "./http/rate-limit.ts";
 import type { AppEnv } from "./http/types.ts";
 import { ingestRoutes } from "./ingest/routes.ts";
-import { openRoutes } from "./open/index.ts";
+import { mountOpenData } from "./open/index.ts";
 import { openApiDocument } from "./openapi/document.ts";
 
 /**
@@ -75,7 +75,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     app.use(`${path}/*`, ...publicFront());
     app.route(path, routes);
   }
-  app.route("/open", openRoutes);
+  mountOpenData(app);
   app.notFound((c) => c.json(errorBody("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}: see /docs/api for the API`), 404));
   app.onError(onError);
   return app;

@@ -56,7 +56,7 @@ function refsIn(node: unknown, out: string[] = []): string[] {
 /** A documented response, through its $ref if it has one. */
 const response = (r: Json): Json => (typeof r["$ref"] === "string" ? (resolve(r["$ref"]) as Json) : r);
 
-const SAMPLE_PARAMS: Record<string, string> = { code: "amp", insee: "13001", devEui: "0000000000000001", id: "1", file: "air-quality.csv", dataset: "air-quality" };
+const SAMPLE_PARAMS: Record<string, string> = { code: "amp", insee: "13001", devEui: "0000000000000001", id: "1", file: "air-quality.csv", dataset: "air-quality", day: "2026-01-15.csv.gz" };
 const concrete = (path: string) => path.replace(/\{(\w+)\}/g, (_, name: string) => SAMPLE_PARAMS[name] ?? `missing-sample-for-${name}`);
 
 describe("the OpenAPI document", () => {

@@ -37,7 +37,7 @@ interface Statement {
   params: unknown[];
 }
 
-interface Call {
+export interface Call {
   sql: string;
   params: unknown[];
 }
@@ -49,6 +49,10 @@ export class D1Faults {
   failed = 0;
   lost = 0;
   writes = 0;
+  /** Queries as D1 counts them against its per-invocation limit: each statement of a batch, each single call. */
+  queries = 0;
+  /** Every statement that reached D1 (or was failed by the plan), in order. */
+  readonly statements: Call[] = [];
   private readonly restore: (() => void)[] = [];
 
   private constructor(plan: FaultPlan) {
@@ -91,6 +95,8 @@ export class D1Faults {
 
   /** Decides the fate of one call; returns "lose" if the call must run and then fail. */
   private gate(calls: Call[]): "pass" | "lose" {
+    this.queries += calls.length;
+    this.statements.push(...calls);
     if (this.plan.down) {
       this.failed++;
       throw new Error(OUTAGE_MESSAGE);

@@ -25,10 +25,17 @@ const STATION = "1000000000000003";
 const SENSOR = "1000000000000004";
 const PRIVATE_SENSOR = "1000000000000005";
 const TOULON_BIN = "1000000000000006";
+const PICKED_BIN = "1000000000000007";
 const PRIVATE_ACCESS: ReadAccess = { keyId: 1, private: true, territory: null, commune: null };
+
+/** A read key with scope read:private (POST /v1/admin/api-keys). */
+let privateKey = "";
 
 beforeAll(async () => {
   const { admin } = await setUpRegistry();
+  const created = await call<{ key: string }>("POST", "/v1/admin/api-keys", { token: admin, json: { name: "building manager", scope: "read:private" } });
+  expect(created.status).toBe(201);
+  privateKey = created.body.key;
   await registerDevice(admin, BIN, { profile: "waste", tags: { fillThreshold: "70" } });
   await registerDevice(admin, METER, { profile: "meter", public: false });
   await registerDevice(admin, STATION, { profile: "mobility" });
@@ -45,6 +52,11 @@ beforeAll(async () => {
     [AT + D, 95], // after `at`: not seen
   ]);
   await seedReadings(TOULON_BIN, "level.fill", [[AT - D, 99]]);
+  // Picked-up bin: 40, 45, pickup at AT − 1 d, then 20, 30 half a day apart (a 25-point drop is no emptying by itself):
+  // 20 points/day since the pickup → 80 % 2.5 days after AT.
+  await registerDevice(admin, PICKED_BIN, { profile: "waste" });
+  await seedReadings(PICKED_BIN, "level.fill", [[AT - 2 * D, 40], [AT - 1.5 * D, 45], [AT - 0.5 * D, 20], [AT, 30]]);
+  await seedReadings(PICKED_BIN, "alarm.pickup", [[AT - 3 * D, 1], [AT - D, 1], [AT - 0.9 * D, 0]]);
 
   // Water meter: a reading at hh:30 of every hour from 11 Jan 00:30; 10 L/h, 2 L/h at 03:00 each night.
   const start = startOfLocalDay("2026-01-11");
@@ -90,6 +102,20 @@ describe("waste", () => {
         toCollect: true,
         since: at,
       },
+      {
+        device: PICKED_BIN,
+        name: `device ${PICKED_BIN}`,
+        commune: "13001",
+        fill: 30,
+        fillAt: at,
+        threshold: 80,
+        lastEmptiedAt: new Date(AT - D).toISOString(),
+        emptiedBy: "pickup",
+        ratePerDay: 20,
+        predictedFullAt: new Date(AT + 2.5 * D).toISOString(),
+        toCollect: false,
+        since: null,
+      },
     ]);
   });
 });
@@ -98,6 +124,17 @@ describe("meters", () => {
   it("needs a read:private key", async () => {
     const r = await call<ErrorAnswer>("GET", `/v1/indicators/meters?commune=13001&at=${at}`);
     expect([r.status, r.body.error.code]).toEqual([403, "READ_PRIVATE_REQUIRED"]);
+  });
+
+  it("answers meters to a read:private key through the route", async () => {
+    const r = await call<{ meters: { device: string; fluid: string; unit: string; days: unknown[] }[] }>(
+      "GET",
+      `/v1/indicators/meters?device=${METER}&from=2026-01-14&to=2026-01-14&at=${at}`,
+      { token: privateKey },
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.meters.map((m) => [m.device, m.fluid, m.unit])).toEqual([[METER, "water", "L"]]);
+    expect(r.body.meters[0]!.days).toEqual([{ date: "2026-01-14", consumption: 232, minNightFlow: 2 }]);
   });
 
   it("gives daily consumption, minimum night flow and the leak with read:private", async () => {
@@ -181,6 +218,21 @@ describe("/v1/alerts", () => {
     expect(offline!.why).toContain("900 s");
     expect(Math.abs(Date.parse(battery!.since) - (AT - 9 * D))).toBeLessThan(1000);
     expect(battery!.why).toContain("10 mV/day");
+  });
+
+  it("adds suspected leaks and private devices for a read:private key", async () => {
+    const r = await call<{ alerts: { kind: string; device: string; since: string; why: string }[] }>("GET", `/v1/alerts?commune=13001&at=${at}`, { token: privateKey });
+    expect(r.status).toBe(200);
+    expect(r.body.alerts.map((a) => [a.kind, a.device])).toEqual([
+      ["waste", BIN],
+      ["leak", METER],
+      ["offline", SENSOR],
+      ["offline", PRIVATE_SENSOR],
+      ["battery", SENSOR],
+    ]);
+    const leak = r.body.alerts[1]!;
+    expect(leak.since).toBe(new Date(localTimeToUtc("2026-01-13", 5)).toISOString());
+    expect(leak.why).toBe("water: 5 consecutive nights with a minimum night flow above 0 (last night 2); estimated loss 48 L/day");
   });
 
   it("covers every visible commune without commune=", async () => {

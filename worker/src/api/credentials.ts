@@ -70,7 +70,7 @@ credentialRoutes.openapi(
     security: ADMIN_KEY,
     responses: { 200: json(z.object({ ingestTokens: z.array(ingestTokenAnswer) }), "The ingest tokens"), ...errors(...SECURED) },
   }),
-  async (c) => c.json({ ingestTokens: (await listIngestTokens(c.env.DB)).map(ingestTokenView) }, 200),
+  async (c) => c.json({ ingestTokens: (await listIngestTokens(c.env.DB, c.get("admin").territory)).map(ingestTokenView) }, 200),
 );
 
 credentialRoutes.openapi(

@@ -14,7 +14,7 @@ import { FLUIDS, type Fluid, leakState, type LeakState, type MeterDay, meterDays
 import { stationReadings, type StationState, stationState } from "../indicators/mobility.ts";
 import { type HourlyLevel, laeqFromEnergy, type NoiseDay, noiseDays } from "../indicators/noise.ts";
 import { addDays, DAY_MS, type LocalDate, localDate, localTimeToUtc, startOfLocalDay } from "../indicators/paris-time.ts";
-import { type BinState, binState, fillThreshold } from "../indicators/waste.ts";
+import { type BinState, binState, EMPTYING_DROP, fillThreshold } from "../indicators/waste.ts";
 import {
   type IndicatorDevice,
   loadCodecCounts,
@@ -22,7 +22,9 @@ import {
   loadFitSums,
   loadHourRollups,
   loadLastReadingsBefore,
+  loadLastEmptyings,
   loadReadings,
+  loadReadingsFrom,
   loadRecentUplinkTimes,
   loadUplinkSamples,
   type ReadingValue,
@@ -122,7 +124,12 @@ export type BinAnswer = DeviceRef & Omit<BinState, "fillAt" | "lastEmptiedAt" | 
 };
 
 export async function wasteAnswer(db: D1Database, devices: readonly IndicatorDevice[], at: number): Promise<{ bins: BinAnswer[] }> {
-  const rows = await loadReadings(db, devices.map((d) => d.id), ["level.fill", "alarm.pickup"], at - WASTE_LOOKBACK_DAYS * DAY_MS, at);
+  const ids = devices.map((d) => d.id);
+  const from = at - WASTE_LOOKBACK_DAYS * DAY_MS;
+  // Only the readings since each bin's last emptying (from the reading just before it) leave D1.
+  const emptied = await loadLastEmptyings(db, ids, EMPTYING_DROP, from, at);
+  const starts = new Map(ids.map((id) => [id, emptied.get(id) ?? from + 1]));
+  const rows = await loadReadingsFrom(db, starts, ["level.fill", "alarm.pickup"], at);
   const byDevice = groupBy(rows, (r) => r.deviceId);
   const bins: BinAnswer[] = [];
   for (const d of devices) {

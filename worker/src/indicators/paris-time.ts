@@ -2,7 +2,8 @@
  * Europe/Paris local time for the indicators: local dates, local hours and the UTC instants where
  * local days start. Days are 23 h (last Sunday of March) or 25 h (last Sunday of October) at DST
  * changes; Paris offsets are whole hours, so a local hour [h, h+1) is always a UTC hour.
- * Uses the runtime's tz database through Intl.DateTimeFormat (Workers and Node both ship it).
+ * Uses the runtime's tz database through Intl.DateTimeFormat (Workers and Node both ship it), asked
+ * a few times per year for the instants where the offset changes.
  */
 
 export const HOUR_MS = 3_600_000;
@@ -21,6 +22,50 @@ const formatter = new Intl.DateTimeFormat("en-US", {
   minute: "2-digit",
 });
 
+/** Offset of Paris from UTC at an instant, asked of the tz database (slow: a few µs a call). */
+function intlOffset(ms: number): number {
+  const p: Record<string, number> = {};
+  for (const part of formatter.formatToParts(new Date(ms))) if (part.type !== "literal") p[part.type] = Number(part.value);
+  const floored = Math.floor(ms / 60_000) * 60_000;
+  return Date.UTC(p["year"]!, p["month"]! - 1, p["day"]!, p["hour"]!, p["minute"]!) - floored;
+}
+
+/**
+ * A year's offset segments [{ from, offset }], found with a few Intl calls: the offset on the 1st of
+ * each month, then a binary search to the hour inside any month where it changed (Paris changes on
+ * whole UTC hours, at most once a month). A year of hourly rollups then needs no Intl call per hour.
+ */
+const segmentsByYear = new Map<number, { from: number; offset: number }[]>();
+
+function yearSegments(year: number): { from: number; offset: number }[] {
+  const cached = segmentsByYear.get(year);
+  if (cached) return cached;
+  const segments = [{ from: Date.UTC(year, 0, 1), offset: intlOffset(Date.UTC(year, 0, 1)) }];
+  for (let m = 1; m <= 12; m++) {
+    const end = Date.UTC(year, m, 1);
+    const before = segments.at(-1)!.offset;
+    if (intlOffset(end - 1) === before) continue;
+    let lo = Date.UTC(year, m - 1, 1) / HOUR_MS;
+    let hi = Math.ceil(end / HOUR_MS);
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (intlOffset(mid * HOUR_MS) === before) lo = mid + 1;
+      else hi = mid;
+    }
+    segments.push({ from: lo * HOUR_MS, offset: intlOffset(lo * HOUR_MS) });
+  }
+  segmentsByYear.set(year, segments);
+  return segments;
+}
+
+/** Offset of Paris time from UTC at an instant, in ms (3 600 000 in winter, 7 200 000 in summer). */
+export function parisOffsetMs(ms: number): number {
+  const segments = yearSegments(new Date(ms).getUTCFullYear());
+  let offset = segments[0]!.offset;
+  for (const s of segments) if (s.from <= ms) offset = s.offset;
+  return offset;
+}
+
 interface LocalParts {
   year: number;
   month: number;
@@ -29,52 +74,26 @@ interface LocalParts {
   minute: number;
 }
 
-/** Parts are cached per UTC hour: offsets change on hour boundaries only, and rollups come per hour. */
-const partsCache = new Map<number, LocalParts>();
-
-function hourParts(hourStart: number): LocalParts {
-  const cached = partsCache.get(hourStart);
-  if (cached) return cached;
-  const out: LocalParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0 };
-  for (const p of formatter.formatToParts(new Date(hourStart))) {
-    if (p.type === "year" || p.type === "month" || p.type === "day" || p.type === "hour" || p.type === "minute") out[p.type] = Number(p.value);
-  }
-  if (partsCache.size > 50_000) partsCache.clear();
-  partsCache.set(hourStart, out);
-  return out;
-}
-
-function floorHour(ms: number): number {
-  return Math.floor(ms / HOUR_MS) * HOUR_MS;
-}
-
 /** Local wall-clock parts of an instant. */
 export function localParts(ms: number): LocalParts {
-  const start = floorHour(ms);
-  const p = hourParts(start);
-  return { ...p, minute: p.minute + Math.floor((ms - start) / 60_000) };
-}
-
-/** Offset of Paris time from UTC at an instant, in ms (3 600 000 in winter, 7 200 000 in summer). */
-export function parisOffsetMs(ms: number): number {
-  const p = hourParts(floorHour(ms));
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - floorHour(ms);
+  const t = new Date(ms + parisOffsetMs(ms));
+  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate(), hour: t.getUTCHours(), minute: t.getUTCMinutes() };
 }
 
 /** Local date of an instant. */
 export function localDate(ms: number): LocalDate {
-  const p = hourParts(floorHour(ms));
+  const p = localParts(ms);
   return formatDate(p.year, p.month, p.day);
 }
 
 /** Local hour (0–23) of an instant; 02 does not exist on the spring day and occurs twice on the autumn day. */
 export function localHour(ms: number): number {
-  return hourParts(floorHour(ms)).hour;
+  return localParts(ms).hour;
 }
 
 /** Start of the UTC hour containing an instant (= the start of its local hour). */
 export function hourStart(ms: number): number {
-  return floorHour(ms);
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
 }
 
 export function isLocalDate(s: string): boolean {

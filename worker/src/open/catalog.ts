@@ -95,6 +95,14 @@ function services(base: string): Service[] {
       description: `${base}/v1/openapi.json`,
       conformsTo: "https://spec.openapis.org/oas/v3.1.0",
     },
+    {
+      id: "gbfs",
+      title: { fr: "Flux GBFS 3.0 des stations de mobilité partagée", en: "GBFS 3.0 feed of the shared mobility stations" },
+      endpoint: `${base}/gbfs/gbfs.json`,
+      description: "https://github.com/MobilityData/gbfs/blob/v3.0/gbfs.md",
+      conformsTo: "https://github.com/MobilityData/gbfs/blob/v3.0/gbfs.md",
+      datasets: ["shared-mobility"],
+    },
   ];
 }
 
@@ -131,7 +139,7 @@ function datasetNodes(d: OpenDataset, facts: DatasetFacts, base: string, service
     distribution(`${uri}#csv`, { fr: `${d.title.fr} — CSV (dernières 24 h ; ?from=&to= pour une période)`, en: `${d.title.en} — CSV (last 24 h; ?from=&to= for a period)` }, { access: `${files}.csv`, download: `${files}.csv`, media: "text/csv", format: "CSV", conformsTo: `${files}/tableschema.json` }),
     distribution(`${uri}#geojson`, { fr: `${d.title.fr} — GeoJSON (dernières 24 h)`, en: `${d.title.en} — GeoJSON (last 24 h)` }, { access: `${files}.geojson`, download: `${files}.geojson`, media: "application/geo+json", format: "GEOJSON" }),
     distribution(`${uri}#latest`, { fr: `${d.title.fr} — dernières valeurs (GeoJSON)`, en: `${d.title.en} — latest values (GeoJSON)` }, { access: `${files}/latest.geojson`, download: `${files}/latest.geojson`, media: "application/geo+json", format: "GEOJSON" }),
-    distribution(`${uri}#bulk`, { fr: `${d.title.fr} — fichiers quotidiens (CSV compressé)`, en: `${d.title.en} — daily files (gzip CSV)` }, { access: `${base}/open/bulk/${d.id}/`, media: "application/gzip", format: "GZIP" }),
+    distribution(`${uri}#bulk`, { fr: `${d.title.fr} — fichiers quotidiens (CSV compressé)`, en: `${d.title.en} — daily files (gzip CSV)` }, { access: `${base}/open/bulk/${d.id}/index.json`, media: "application/gzip", format: "GZIP" }),
     ...serviceIds.map((s) =>
       distribution(`${uri}#api-${s.split("/").pop()}`, { fr: `${d.title.fr} — API`, en: `${d.title.en} — API` }, { access: `${base}/open/`, media: "application/json", format: "JSON", service: s }),
     ),

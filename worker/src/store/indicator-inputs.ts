@@ -256,3 +256,58 @@ export async function loadFitSums(
   for (const r of results) out.set(r.deviceId, { sums: { n: r.n, sx: r.sx, sy: r.sy, sxx: r.sxx, sxy: r.sxy }, last: r.last });
   return out;
 }
+
+/**
+ * Where each bin's fill history for the waste indicator starts: the reading just before its last
+ * drop of at least `drop` points, or its last pickup alarm, whichever is later, within (fromMs,
+ * toMs]; null for a bin with neither (read the whole window). Found in SQL so that only the
+ * readings since the last emptying leave the database.
+ */
+export async function loadLastEmptyings(
+  db: D1Database,
+  deviceIds: readonly number[],
+  drop: number,
+  fromMs: number,
+  toMs: number,
+): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (deviceIds.length === 0) return out;
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `WITH f AS (
+           SELECT r.device_id AS deviceId, r.time AS time, r.value / pow(10.0, q.decimals) AS fill,
+             lag(r.value / pow(10.0, q.decimals)) OVER w AS prevFill, lag(r.time) OVER w AS prevTime
+           FROM quantities q JOIN readings r ON r.quantity_id = q.id
+           WHERE q.key = 'level.fill' AND r.device_id IN (SELECT value FROM json_each(?1)) AND r.time > ?2 AND r.time <= ?3
+           WINDOW w AS (PARTITION BY r.device_id ORDER BY r.time)),
+         drops AS (SELECT deviceId, max(prevTime) AS start FROM f WHERE prevFill - fill >= ?4 GROUP BY deviceId),
+         pickups AS (
+           SELECT r.device_id AS deviceId, max(r.time) AS start FROM quantities q JOIN readings r ON r.quantity_id = q.id
+           WHERE q.key = 'alarm.pickup' AND r.value <> 0 AND r.device_id IN (SELECT value FROM json_each(?1)) AND r.time > ?2 AND r.time <= ?3
+           GROUP BY r.device_id)
+         SELECT deviceId, max(start) AS start FROM (SELECT * FROM drops UNION ALL SELECT * FROM pickups) GROUP BY deviceId`,
+      )
+      .bind(JSON.stringify(deviceIds), fromMs, toMs, drop)
+      .all<{ deviceId: number; start: number }>(),
+  );
+  for (const r of results) out.set(r.deviceId, r.start);
+  return out;
+}
+
+/** Readings of some quantities with time in [start of each device, toMs]; `starts` gives each device's start. */
+export async function loadReadingsFrom(db: D1Database, starts: ReadonlyMap<number, number>, keys: readonly string[], toMs: number): Promise<ReadingValue[]> {
+  if (starts.size === 0 || keys.length === 0) return [];
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `SELECT r.device_id AS deviceId, q.key AS key, r.time AS time, r.value / pow(10.0, q.decimals) AS value
+         FROM json_each(?1) AS s JOIN quantities q ON q.key IN (SELECT value FROM json_each(?2))
+           JOIN readings r ON r.device_id = s.value ->> 0 AND r.quantity_id = q.id AND r.time >= s.value ->> 1 AND r.time <= ?3
+         ORDER BY r.device_id, r.time`,
+      )
+      .bind(JSON.stringify([...starts]), JSON.stringify(keys), toMs)
+      .all<ReadingValue>(),
+  );
+  return results;
+}

@@ -66,8 +66,18 @@ export async function findActiveIngestTokenByHash(db: D1Database, hash: Uint8Arr
   return row ? { ...toToken(row), hash: row.hash } : null;
 }
 
-export async function listIngestTokens(db: D1Database): Promise<IngestToken[]> {
-  const { results } = await d1(() => db.prepare(`${SELECT} ORDER BY k.id`).all<TokenRow>());
+/** Every token, or those of one territory (scoped to it or to one of its communes). */
+export async function listIngestTokens(db: D1Database, territory: string | null = null): Promise<IngestToken[]> {
+  if (territory === null) {
+    const { results } = await d1(() => db.prepare(`${SELECT} ORDER BY k.id`).all<TokenRow>());
+    return results.map(toToken);
+  }
+  const { results } = await d1(() =>
+    db
+      .prepare(`${SELECT} WHERE t.code = ?1 OR k.commune IN (SELECT c.insee FROM communes c JOIN territories ct ON ct.id = c.territory_id WHERE ct.code = ?1) ORDER BY k.id`)
+      .bind(territory)
+      .all<TokenRow>(),
+  );
   return results.map(toToken);
 }
 

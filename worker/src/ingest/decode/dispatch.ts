@@ -10,7 +10,7 @@ export interface DecodedReading {
 }
 
 export type DecodeOutcome =
-  | { ok: true; readings: DecodedReading[]; warnings: string[] }
+  | { ok: true; readings: DecodedReading[]; warnings: string[]; sampleInterval?: number | null }
   | { ok: false; code: string; message: string };
 
 /**
@@ -36,7 +36,9 @@ function profileDecoder(profileId: string): Decoder | null {
       if (!result.data) {
         return { ok: false, code: result.issue?.code ?? "DECODE_FAILED", message: result.issue?.message ?? result.errors.join("; ") };
       }
-      return { ok: true, readings: readingsOf(result.data, time), warnings: result.warnings };
+      // A multi-sample frame's samples are `interval` apart: a resent one is the same sample within half of it.
+      const interval = result.data.message === "measurement" && result.data.samples.length > 1 ? (result.data.interval ?? null) : null;
+      return { ok: true, readings: readingsOf(result.data, time), warnings: result.warnings, sampleInterval: interval === null ? null : interval * 1000 };
     },
   };
 }

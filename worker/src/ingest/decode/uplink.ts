@@ -15,6 +15,8 @@ export interface UplinkDecode {
   /** Latest battery voltage and firmware the frame reported, for the device state. */
   battery: number | null;
   firmware: string | null;
+  /** ms between the samples of a multi-sample frame (null: one sample, or not a measurement). */
+  sampleInterval: number | null;
 }
 
 /**
@@ -29,7 +31,7 @@ export function decodeUplink(
   time: number,
   quantities: ReadonlyMap<string, QuantityRecord>,
 ): UplinkDecode {
-  const none = { rows: [], battery: null, firmware: null };
+  const none = { rows: [], battery: null, firmware: null, sampleInterval: null };
   // fPort 0 carries MAC commands for the network server; an empty frame only says "I am alive".
   if (fPort === 0 || payload.byteLength === 0) {
     return { ...none, status: "empty", issue: null, note: fPort === 0 ? "fPort 0: MAC commands only, no application payload" : "empty payload" };
@@ -54,5 +56,6 @@ export function decodeUplink(
     rows,
     battery,
     firmware,
+    sampleInterval: outcome.sampleInterval ?? null,
   };
 }

@@ -82,7 +82,7 @@ function planStatements(db: D1Database, units: readonly StoreUnit[]): Plan {
     uplinks.length > 0
       ? prepareInsertUplinkReadings(
           db,
-          uplinks.map(({ store: { ev, device, payload, decoded } }) => ({ deviceId: device.id, uplink: { time: ev.time, fCnt: ev.fCnt, payload }, rows: decoded.rows })),
+          uplinks.map(({ store: { ev, device, payload, decoded } }) => ({ deviceId: device.id, uplink: { time: ev.time, fCnt: ev.fCnt, payload }, rows: decoded.rows, sampleInterval: decoded.sampleInterval })),
         )
       : [];
   statements.push(...insertUplinks, ...insertReadings);

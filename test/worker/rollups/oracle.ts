@@ -1,0 +1,85 @@
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import { hourOf, parisDay } from "../../../worker/src/rollups/paris-day.ts";
+
+/**
+ * The rollups as they should be, recomputed in JavaScript from the raw readings (time zone from
+ * Intl, not from the SQL table), compared with what the triggers maintained.
+ */
+
+interface Bucket {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  energy: number | null;
+}
+
+type Buckets = Map<string, Bucket>;
+
+interface Raw {
+  device_id: number;
+  quantity_id: number;
+  time: number;
+  value: number;
+  unit: string;
+  decimals: number;
+}
+
+async function recompute(deviceIds: readonly number[]): Promise<{ hours: Buckets; days: Buckets }> {
+  const { results } = await env.DB.prepare(
+    `SELECT r.device_id, r.quantity_id, r.time, r.value, q.unit, q.decimals FROM readings r JOIN quantities q ON q.id = r.quantity_id
+     WHERE r.device_id IN (SELECT value FROM json_each(?1))`,
+  )
+    .bind(JSON.stringify(deviceIds))
+    .all<Raw>();
+  const hours: Buckets = new Map();
+  const days: Buckets = new Map();
+  const add = (map: Buckets, key: string, r: Raw) => {
+    const energy = r.unit === "dB" ? 10 ** (r.value / 10 ** r.decimals / 10) : null;
+    const b = map.get(key);
+    if (!b) return map.set(key, { count: 1, sum: r.value, min: r.value, max: r.value, energy });
+    b.count++;
+    b.sum += r.value;
+    b.min = Math.min(b.min, r.value);
+    b.max = Math.max(b.max, r.value);
+    b.energy = b.energy === null || energy === null ? null : b.energy + energy;
+  };
+  for (const r of results) {
+    add(hours, `${r.device_id}/${r.quantity_id}/${hourOf(r.time)}`, r);
+    add(days, `${r.device_id}/${r.quantity_id}/${parisDay(r.time)}`, r);
+  }
+  return { hours, days };
+}
+
+async function stored(deviceIds: readonly number[]): Promise<{ hours: Buckets; days: Buckets }> {
+  const read = async (table: string, bucket: string) => {
+    const { results } = await env.DB.prepare(
+      `SELECT device_id, quantity_id, ${bucket} AS bucket, count, sum, min, max, energy FROM ${table}
+       WHERE device_id IN (SELECT value FROM json_each(?1))`,
+    )
+      .bind(JSON.stringify(deviceIds))
+      .all<Bucket & { device_id: number; quantity_id: number; bucket: number | string }>();
+    return new Map(results.map(({ device_id, quantity_id, bucket, ...b }) => [`${device_id}/${quantity_id}/${bucket}`, b]));
+  };
+  return { hours: await read("rollup_hour", "hour"), days: await read("rollup_day", "day") };
+}
+
+function expectSame(actual: Buckets, expected: Buckets, what: string) {
+  expect([...actual.keys()].sort(), `${what} buckets`).toEqual([...expected.keys()].sort());
+  for (const [key, e] of expected) {
+    const a = actual.get(key)!;
+    expect({ count: a.count, sum: a.sum, min: a.min, max: a.max }, `${what} ${key}`).toEqual({ count: e.count, sum: e.sum, min: e.min, max: e.max });
+    if (e.energy === null) expect(a.energy, `${what} ${key} energy`).toBeNull();
+    else expect(Math.abs(a.energy! - e.energy) / e.energy, `${what} ${key} energy`).toBeLessThan(1e-9);
+  }
+}
+
+/** The maintained rollups of the devices equal those recomputed from their readings; returns the recomputed ones. */
+export async function expectRollupsMatchReadings(deviceIds: readonly number[]): Promise<{ hours: Buckets; days: Buckets }> {
+  const [want, got] = [await recompute(deviceIds), await stored(deviceIds)];
+  expect(want.hours.size, "readings to compare with").toBeGreaterThan(0);
+  expectSame(got.hours, want.hours, "hour");
+  expectSame(got.days, want.days, "day");
+  return want;
+}
