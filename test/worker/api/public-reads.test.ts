@@ -1,8 +1,10 @@
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { bucketSeriesFromReadings } from "../../../worker/src/api/public/series.ts";
 import { newDevEui } from "../helpers/fixtures.ts";
 import { call, type ErrorAnswer } from "../helpers/http.ts";
 import { registerDevice } from "../helpers/registry.ts";
-import { seedReadings } from "../indicators/seed.ts";
+import { deviceId, seedReadings } from "../indicators/seed.ts";
 import { DAY, HOUR, no2At, seedWorld, type World } from "./public-seed.ts";
 
 /** What the public routes answer, on hand-computed cases. */
@@ -152,5 +154,28 @@ describe("series", () => {
       const r = await get<ErrorAnswer>(path);
       expect([r.status, r.body.error.code], path).toEqual([400, code]);
     }
+  });
+
+  it("hour and day buckets read from the rollups agree with the same buckets computed from raw readings, across the spring DST change", async () => {
+    const eui = newDevEui();
+    await registerDevice(w.reg.admin, eui, { name: "DST station", commune: "13055", profile: "env", public: true });
+    // Every 10 min from 2026-03-28 00:00Z to 2026-03-30 12:00Z (local 2026-03-29 has 23 hours), a value that wanders.
+    const start = Date.parse("2026-03-28T00:00:00Z");
+    const rows = Array.from({ length: 6 * 60 }, (_, i) => [start + i * 600_000, Math.round(300 + 200 * Math.sin(i / 7)) / 10] as const);
+    await seedReadings(eui, "air.pm10", rows);
+    const from = "2026-03-28T00:00:00.000Z";
+    const to = "2026-03-30T12:00:00.000Z";
+    for (const bucket of ["hour", "day"] as const) {
+      const r = await get<{ points: Point[] }>(`/v1/devices/${eui}/series?quantity=air.pm10&bucket=${bucket}&from=${from}&to=${to}`);
+      const raw = await bucketSeriesFromReadings(env.DB, [await deviceId(eui)], "air.pm10", bucket, { from: Date.parse(from), to: Date.parse(to) });
+      expect(r.body.points.map((p) => [p.time, p.date, p.count, p.min, p.max]), bucket).toEqual(raw.points.map((p) => [p.time, p.date, p.count, p.min, p.max]));
+      r.body.points.forEach((p, i) => expect(p.mean, `${bucket} ${p.time}`).toBeCloseTo(raw.points[i]!.mean, 9));
+    }
+    const days = await get<{ points: Point[] }>(`/v1/devices/${eui}/series?quantity=air.pm10&bucket=day&from=${from}&to=${to}`);
+    expect(days.body.points.map((p) => [p.date, p.count])).toEqual([
+      ["2026-03-28", 6 * 23],
+      ["2026-03-29", 6 * 23],
+      ["2026-03-30", 6 * 14],
+    ]);
   });
 });

@@ -4,7 +4,8 @@ import { d1 } from "./db.ts";
 /**
  * Time series of a numeric quantity read from raw readings, in real units (stored values ÷
  * 10^decimals of the quantity row each was stored under). Rollups (store/rollups.ts) answer the
- * hourly and daily series; these are the raw points and the reference the rollups must agree with.
+ * hourly and daily series; these are the raw points, and the same buckets from raw readings: the
+ * reference the rollups must agree with, and the baseline benchmarks compare them to.
  */
 
 export interface RawPoint {

@@ -3,6 +3,7 @@ import { quantityIndex } from "../../ingest/decode/readings.ts";
 import { addDays, DAY_MS, HOUR_MS, localDate, startOfLocalDay } from "../../indicators/paris-time.ts";
 import { iso } from "../../store/db.ts";
 import type { QuantityRecord } from "../../store/quantities.ts";
+import { listDayRollups, listHourRollups } from "../../store/rollups.ts";
 import { aggregateRawHours, listRawPoints } from "../../store/series.ts";
 import { RequestError } from "../errors.ts";
 import { isoTime } from "../validate.ts";
@@ -11,7 +12,7 @@ import { BUCKETS, type Bucket } from "./answers.ts";
 /**
  * Series of one numeric quantity: the window (ISO 8601 from/to, defaults and limits per bucket),
  * and min, max, mean and count per bucket — a reading (raw), a UTC hour (hour) or a Europe/Paris
- * local day of 23 to 25 hours (day).
+ * local day of 23 to 25 hours (day). Hours and days come from the rollups, kept at ingest.
  */
 
 /** Default span when `from` is not given, and the longest span allowed, per bucket. */
@@ -107,11 +108,21 @@ function mergeBuckets(buckets: readonly DeviceBucket[]): { points: Point[]; devi
 }
 
 /**
- * Hourly or daily points over some devices (one device, or a commune's): hours starting in
- * [from, to); local days from the local date of `from` to that of the last instant before `to`.
- * `devices`: how many of the devices have readings in the range.
+ * Hourly or daily points over some devices (one device, or a commune's), read from the rollups
+ * (store/rollups.ts): hours starting in [from, to); local days from the local date of `from` to
+ * that of the last instant before `to`. `devices`: how many of them have readings in the range.
  */
 export async function bucketSeries(db: D1Database, deviceIds: readonly number[], key: string, bucket: "hour" | "day", w: Window): Promise<{ points: Point[]; devices: number }> {
+  if (bucket === "hour") {
+    const hours = await listHourRollups(db, { deviceIds, quantity: key, from: Math.floor(w.from / HOUR_MS) * HOUR_MS, to: w.to });
+    return mergeBuckets(hours.map((h) => ({ ...h, start: h.hour })));
+  }
+  const days = await listDayRollups(db, { deviceIds, quantity: key, from: localDate(w.from), to: localDate(w.to - 1) });
+  return mergeBuckets(days.map((d) => ({ ...d, start: startOfLocalDay(d.day), date: d.day })));
+}
+
+/** The same points computed from raw readings: the reference the rollups must agree with (tests, benchmarks). */
+export async function bucketSeriesFromReadings(db: D1Database, deviceIds: readonly number[], key: string, bucket: "hour" | "day", w: Window): Promise<{ points: Point[]; devices: number }> {
   if (bucket === "hour") {
     const hours = await aggregateRawHours(db, deviceIds, key, Math.floor(w.from / HOUR_MS) * HOUR_MS, Math.ceil(w.to / HOUR_MS) * HOUR_MS);
     return mergeBuckets(hours.map((h) => ({ ...h, start: h.hour })));
