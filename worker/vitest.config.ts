@@ -52,6 +52,6 @@ export default defineProject(async () => ({
     root,
     include: ["test/worker/**/*.test.ts"],
     setupFiles: ["test/worker/setup.ts"],
-    testTimeout: 30_000,
+    testTimeout: 120_000,
   },
 }));

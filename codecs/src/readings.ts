@@ -15,6 +15,9 @@ const MESSAGE_META = new Set(["message", "profile", "version", "time", "command"
 /**
  * Flattens decoded data into readings timed from the uplink: every sample of a measurement, and
  * the quantities of status and alarm frames (battery, alarm states). Acks carry no readings.
+ * A sample is dated `uplinkTime + offset`: its offset already counts back the age a delayed frame
+ * carries (docs/codec-format.md §5), so a late frame's samples get the times they were closed at,
+ * and a frame without it has its newest sample at the uplink's time.
  */
 export function readingsOf(data: UplinkData, uplinkTime: number): Reading[] {
   const out: Reading[] = [];

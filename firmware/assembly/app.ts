@@ -68,6 +68,7 @@ let periodEnd: u32 = 0;
 let nextSample: u32 = 0;
 let closedAt: u32 = 0;
 let justClosed = false;
+let offerSamples = false;
 let statusDue = true;
 let restartAfterAck = false;
 let ackCommand = 0; // pending acknowledgement: command code, 0 = none
@@ -160,7 +161,12 @@ export function init(p: i32, cause: i32): i32 {
   resetCause = cause;
   const now = H.clock();
   bootClock = now;
-  if (!S.loadState(profile, defaultInterval(profile), now) && S.boots() > 1) S.setLastError(ERR_STATE_LOST);
+  if (!S.loadState(profile, defaultInterval(profile), now)) {
+    if (S.boots() > 1) S.setLastError(ERR_STATE_LOST);
+    // Default alarms until a setThreshold says otherwise: a bin 80 % full, a water level of 3 m.
+    if (profile == WASTE) S.setThreshold(refOfPos(0), NaN, 80);
+    if (profile == INFRA) S.setThreshold(refOfPos(4), NaN, 300);
+  }
   A.clearAll(nFields);
   for (let i = 0; i < A.MAX_FIELDS; i++) {
     setF(closed, i, NaN);
@@ -405,7 +411,14 @@ function meterEvents(now: u32): void {
 /** Sends at most one frame per tick, when the duty cycle allows: alarms, ack, status, samples. */
 function transmit(now: u32): void {
   const dr = H.dataRate();
-  if (dr < 0 || <f64>now < S.nextTx()) return;
+  // A sample closed now goes out now; if an alarm, an ack or a status takes this slot, at the next
+  // one. Closed while the duty cycle keeps the radio silent, it waits for the next interval's
+  // close and shares its frame (fewer, fuller frames when the budget is short).
+  if (justClosed) offerSamples = true;
+  if (dr < 0 || <f64>now < S.nextTx()) {
+    if (justClosed) offerSamples = false;
+    return;
+  }
   let port = 0;
   let length = 0;
   let what = 0; // 1 alarm, 2 ack, 3 status, 4 samples
@@ -430,7 +443,7 @@ function transmit(now: u32): void {
     length = encode(profile, P.KIND_STATUS, 0, 1, 0, 0, -1);
     port = P.PORT_STATUS;
     what = 3;
-  } else if (S.count() > 0 && (justClosed || now - S.sampleTime(0) >= <u32>S.interval())) {
+  } else if (S.count() > 0 && (offerSamples || now - S.sampleTime(0) >= <u32>S.interval())) {
     sent = prepareSamples(now, maxPayload(dr));
     if (sent <= 0) return;
     length = lastLength;
@@ -468,7 +481,10 @@ function transmit(now: u32): void {
   } else if (what == 3) {
     statusDue = false;
     S.setLastStatus(now);
-  } else S.shift(sent);
+  } else {
+    S.shift(sent);
+    offerSamples = false;
+  }
 }
 
 function batteryNow(): f64 {

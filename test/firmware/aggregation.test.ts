@@ -1,6 +1,6 @@
 // On-device aggregation over a reporting interval, against values computed by hand.
 import { describe, expect, it } from "vitest";
-import { device, get, samplesOf, envSensor } from "./helpers.ts";
+import { device, envSensor, get, messages, samplesOf } from "./helpers.ts";
 
 /** The second interval: the first is stretched by the random start phase; later ones are exactly 600 s. */
 const second = <T>(samples: T[]): T => samples[1] as T;
@@ -64,10 +64,12 @@ describe("waste: fill from distance and bin depth", () => {
   });
 
   it("raises a pickup alarm when the fill falls below half", () => {
-    const d = device("waste", { sensor: (ch, t) => (ch === 1 ? (t < 1000 ? 300 : 1100) : ch === 4 ? 3.4 : Number.NaN) });
+    // 750 mm → 43 %, then 1 100 mm → 10 %: below half of a bin at least 30 % full.
+    const d = device("waste", { sensor: (ch, t) => (ch === 1 ? (t < 1000 ? 750 : 1100) : ch === 4 ? 3.4 : Number.NaN) });
     d.run(1300);
-    const alarms = d.uplinks.filter((u) => u.fPort === 3);
-    expect(alarms).toHaveLength(1);
+    const alarms = messages("waste", d, "alarm");
+    expect(alarms.map((a) => get(a, "alarm.pickup"))).toEqual([true]);
+    expect(get(alarms[0] as never, "level.fill")).toBe(10);
   });
 });
 
@@ -83,5 +85,25 @@ describe("meter: index, burst and backflow", () => {
     // The index is the last reading of the interval: the meter is read at t = 1, 11, 21…
     const at = samples[0]?.at as number;
     expect(get(samples[0] as never, "metering.water.total")).toBe(Math.floor(index(at - ((at - 1) % 10))));
+  });
+});
+
+describe("mobility: station state on change", () => {
+  it("reports at once when the bikes or the status change, and alarms on a status change", () => {
+    // 10 bikes, 5 free docks; at t = 1001 a bike leaves; at t = 1501 the station closes.
+    const d = device("mobility", {
+      sensor: (ch, t) => [t < 1001 ? 10 : 9, 2, 0, 0, t < 1001 ? 5 : 6, t < 1501 ? 0 : 3][ch] ?? Number.NaN,
+    });
+    d.run(1700);
+    const measurements = d.uplinks.filter((u) => u.fPort === 1);
+    const clocks = measurements.map((u) => u.clock);
+    expect(clocks).toContain(1001); // readings every 10 s from t = 1: the change is seen at 1001
+    // 1501: the status alarm takes the slot, the sample follows once the duty cycle allows (delayed frame)
+    const closing = measurements.find((u) => u.clock > 1501 && u.clock < 1520);
+    expect(closing?.bytes[0]! >> 5).toBe(0);
+    expect(samplesOf("mobility", d).map((x) => x.at)).toContain(1501); // dated when it closed, not when it was sent
+    const last = samplesOf("mobility", d).at(-1) as Record<string, unknown>;
+    expect(last["station"]).toEqual({ status: "closed" });
+    expect(messages("mobility", d, "alarm").map((a) => a["station"])).toEqual([{ status: "closed" }]);
   });
 });

@@ -37,3 +37,17 @@ describe("threshold alarms with hysteresis", () => {
     ]);
   });
 });
+
+describe("default thresholds", () => {
+  it("alarms once when a bin passes 80 % full and clears after its collection", () => {
+    // distance → fill: 1200 − 10.5 × fill mm. 70 %, then 85 % (alarm), hovering 78–84 % (hysteresis 2 %), then emptied.
+    const fillAt = (t: number) => (t < 3600 ? 70 : t < 7200 ? 85 : t < 10800 ? [79, 84, 78, 82][Math.floor(t / 60) % 4]! : 5);
+    const d = device("waste", { sensor: (ch, t) => (ch === 1 ? 1200 - 10.5 * fillAt(t) : ch === 4 ? 3.4 : Number.NaN) });
+    d.run(12000);
+    const thresholds = messages("waste", d, "alarm").filter((a) => a["threshold"] !== undefined).map((a) => a["threshold"]);
+    expect(thresholds).toEqual([
+      { field: "level.fill", value: 85, crossed: "above" },
+      { field: "level.fill", value: 5, crossed: "cleared" },
+    ]);
+  });
+});

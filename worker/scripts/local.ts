@@ -30,7 +30,7 @@ export function ensureCodecsBuilt(): void {
 }
 
 /** The documented local credentials (.dev.vars). */
-export function devCredentials(): { adminKey: string; ingestToken: string } {
+export function devCredentials(): { adminKey: string; ingestToken: string; readKey?: string } {
   const vars = Object.fromEntries(
     readFileSync(join(ROOT, ".dev.vars"), "utf8")
       .split("\n")
@@ -41,7 +41,8 @@ export function devCredentials(): { adminKey: string; ingestToken: string } {
   const adminKey = vars["CIGALE_DEV_ADMIN_KEY"];
   const ingestToken = vars["CIGALE_DEV_INGEST_TOKEN"];
   if (!adminKey || !ingestToken) throw new Error(".dev.vars must define CIGALE_DEV_ADMIN_KEY and CIGALE_DEV_INGEST_TOKEN");
-  return { adminKey, ingestToken };
+  const readKey = vars["CIGALE_DEV_READ_KEY"];
+  return readKey ? { adminKey, ingestToken, readKey } : { adminKey, ingestToken };
 }
 
 export function run(command: string, args: string[]): void {
@@ -56,10 +57,10 @@ export function migrateLocal(persistTo?: string): void {
 
 /** Seeds the demo metropolis (idempotent: re-running changes nothing). */
 export async function seedLocal(persistTo?: string): Promise<void> {
-  const { adminKey, ingestToken } = devCredentials();
+  const credentials = devCredentials();
   const file = join(persistTo ?? join(ROOT, ".wrangler"), "cigale-seed.sql");
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, await seedSql({ adminKey, ingestToken }, Date.now()));
+  writeFileSync(file, await seedSql(credentials, Date.now()));
   run("wrangler", ["d1", "execute", "DB", "--local", "--file", file, ...(persistTo ? ["--persist-to", persistTo] : [])]);
 }
 

@@ -44,7 +44,7 @@ async function sha256Hex(secret: string): Promise<string> {
   return Buffer.from(digest).toString("hex");
 }
 
-export async function seedSql(credentials: { adminKey: string; ingestToken: string }, now: number): Promise<string> {
+export async function seedSql(credentials: { adminKey: string; ingestToken: string; readKey?: string }, now: number): Promise<string> {
   const lines = [
     "-- Cigale local demo seed (worker/scripts/seed.ts). Local D1 only.",
     `INSERT OR IGNORE INTO territories (code, name, created_at, updated_at) VALUES (${q(DEMO_TERRITORY.code)}, ${q(DEMO_TERRITORY.name)}, ${now}, ${now});`,
@@ -59,5 +59,11 @@ export async function seedSql(credentials: { adminKey: string; ingestToken: stri
     `INSERT OR IGNORE INTO admin_keys (name, hash, prefix, created_at) VALUES ('local development (.dev.vars)', X'${await sha256Hex(credentials.adminKey)}', ${q(credentials.adminKey.slice(0, 7))}, ${now});`,
     `INSERT OR IGNORE INTO ingest_tokens (name, hash, prefix, territory_id, created_at) SELECT 'local development (.dev.vars)', X'${await sha256Hex(credentials.ingestToken)}', ${q(credentials.ingestToken.slice(0, 7))}, id, ${now} FROM territories WHERE code = ${q(DEMO_TERRITORY.code)};`,
   ];
+  if (credentials.readKey !== undefined) {
+    // A read:private key for the public API: local dashboards and SDK examples see private devices too.
+    lines.push(
+      `INSERT OR IGNORE INTO api_keys (name, hash, prefix, scope, created_at) VALUES ('local development (.dev.vars)', X'${await sha256Hex(credentials.readKey)}', ${q(credentials.readKey.slice(0, 7))}, 'read:private', ${now});`,
+    );
+  }
   return `${lines.join("\n")}\n`;
 }

@@ -132,10 +132,10 @@ describe("the OpenAPI document", () => {
       // Public reads: anonymous or a read key; the service and open data: no credential.
       const publicRead = /^\/v1\/(communes|devices|indicators|alerts)\b/.test(path);
       expect(op["security"], key).toEqual(scheme ? [{ [scheme]: [] }] : publicRead ? [{}, { readKey: [] }] : []);
-      if (scheme) expect(statuses, key).toEqual(expect.arrayContaining([401, 403, 503]));
+      if (scheme) expect(statuses, key).toEqual(expect.arrayContaining([401, 403, 429, 503]));
     }
     for (const key of ["POST /v1/ingest/chirpstack", "POST /v1/ingest/ttn"]) {
-      expect(Object.keys(operation(key)["responses"]).map(Number), key).toEqual([202, 400, 401, 403, 413, 415, 500, 503]);
+      expect(Object.keys(operation(key)["responses"]).map(Number), key).toEqual([202, 400, 401, 403, 413, 415, 429, 500, 503]);
       expect(operation(key)["responses"]["202"]["content"]["application/json"]["schema"]).toEqual({ $ref: "#/components/schemas/IngestAnswer" });
     }
     expect(resolve("#/components/schemas/IngestAnswer")).toMatchObject({

@@ -82,6 +82,17 @@ describe("publicRateLimit()", () => {
     }
   });
 
+  it("mounted twice on a path (app-wide and per router), a request spends its quota once", async () => {
+    const twice = new Hono<AppEnv>();
+    twice.use("/v1/*", readAccess(), publicRateLimit());
+    twice.use("/v1/things/*", readAccess(), publicRateLimit());
+    twice.get("/v1/things/a", (c) => c.json({ ok: true }));
+    const from = { "cf-connecting-ip": newClient() };
+    const first = await twice.fetch(request("GET", "/v1/things/a", { headers: from }), env);
+    expect(first.status).toBe(200);
+    expect(num(first.headers, "ratelimit-remaining")).toBe(ANONYMOUS_QUOTA.limit - 1);
+  });
+
   it("not limited: anonymous requests without CF-Connecting-IP, and development", async () => {
     for (let i = 0; i < ANONYMOUS_QUOTA.limit + 1; i++) {
       const a = await get({});

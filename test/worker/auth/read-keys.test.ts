@@ -35,8 +35,8 @@ async function createKey(json: Record<string, unknown>): Promise<Created> {
 const app = new Hono<AppEnv>().use("*", readAccess()).get("/v1/whoami", (c) => c.json(c.var.access));
 app.onError(onError);
 
-async function whoami(authorization?: string): Promise<{ status: number; body: ReadAccess & ErrorAnswer }> {
-  const response = await app.fetch(request("GET", "/v1/whoami", { headers: authorization === undefined ? {} : { authorization } }), env);
+async function whoami(authorization?: string, cigaleEnv = "production"): Promise<{ status: number; body: ReadAccess & ErrorAnswer }> {
+  const response = await app.fetch(request("GET", "/v1/whoami", { headers: authorization === undefined ? {} : { authorization } }), { ...env, CIGALE_ENV: cigaleEnv });
   return { status: response.status, body: (await response.json()) as ReadAccess & ErrorAnswer };
 }
 
@@ -127,5 +127,15 @@ describe("readAccess()", () => {
   it.each(refused)("%s → %i %s", async (_what, header, status, code) => {
     const r = await whoami(header());
     expect([r.status, r.body.error.code]).toEqual([status, code]);
+  });
+
+  it("the documented dev read key (seeded from .dev.vars) works in development only", async () => {
+    await env.DB.prepare("INSERT INTO api_keys (name, hash, prefix, scope, created_at) VALUES ('dev', ?1, 'dev-rea', 'read:private', 0)")
+      .bind(await sha256("dev-read-key"))
+      .run();
+    const dev = await whoami("Bearer dev-read-key", "development");
+    expect([dev.status, dev.body.private]).toEqual([200, true]);
+    const prod = await whoami("Bearer dev-read-key");
+    expect([prod.status, prod.body.error.code]).toEqual([401, "DEV_CREDENTIAL_REFUSED"]);
   });
 });

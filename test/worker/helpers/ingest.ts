@@ -10,7 +10,7 @@ import { call } from "./http.ts";
  */
 
 /** Polls `check` until it returns a value other than false/null/undefined; fails after `timeoutMs`. */
-export async function until<T>(check: () => Promise<T | false | null | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(check: () => Promise<T | false | null | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -77,7 +77,8 @@ beforeAll(async () => {
 
   // Sensor: an uplink every 15 min for 2 days until AT − 2 h (offline since AT − 1 h 15), battery 3.00 → 2.71 V over 30 days.
   const uplinks = Array.from({ length: 192 }, (_, i) => ({ time: AT - 2 * H - i * 15 * 60_000, snr: 5, decode: i % 10 === 0 ? 1 : 0 }));
-  await seedUplinks(SENSOR, uplinks);
+  // Older uplinks 10–13 days back with SNR 9, 10, 11, 12: previous median 10.5 (even count), recent 5 → degraded.
+  await seedUplinks(SENSOR, [...uplinks, ...[9, 10, 11, 12].map((snr, i) => ({ time: AT - (10 + i) * D, snr }))]);
   await seedReadings(SENSOR, "battery", Array.from({ length: 30 }, (_, d): [number, number] => [AT - (29 - d) * D, 3 - 0.01 * d]));
   await seedUplinks(PRIVATE_SENSOR, [{ time: AT - 10 * D }, { time: AT - 9 * D }]);
 });
@@ -183,7 +184,7 @@ describe("health", () => {
       intervalSource: "median",
       offline: true,
       offlineSince: new Date(AT - 2 * H + 45 * 60_000).toISOString(),
-      signal: { recentMedianSnr: 5, previousMedianSnr: null, degraded: false },
+      signal: { recentMedianSnr: 5, previousMedianSnr: 10.5, degraded: true },
     });
     const battery = sensor["battery"] as { volts: number; trendPerDay: number; predictedEmptyAt: string };
     expect(battery.volts).toBeCloseTo(2.71, 6);

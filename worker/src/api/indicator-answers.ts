@@ -1,34 +1,38 @@
-import { type AtmoPollutant, atmoDays, type AtmoDay, type HourlyMean } from "../indicators/atmo.ts";
+import { type AtmoDay, atmoDaysFromSummaries, type AtmoPollutant, type AtmoStationDays, type DailyHours } from "../indicators/atmo.ts";
 import { type CounterDay, type FootfallDay, footfallDays } from "../indicators/footfall.ts";
 import {
   BATTERY_DAYS,
   batteryTrend,
   CODEC_DAYS,
+  codecErrorRate,
   type HealthState,
-  healthState,
   INTERVAL_SAMPLE,
+  offlineState,
+  reportingInterval,
   SIGNAL_BEFORE_DAYS,
   SIGNAL_RECENT_DAYS,
+  signalState,
 } from "../indicators/health.ts";
 import { FLUIDS, type Fluid, leakState, type LeakState, type MeterDay, meterDays } from "../indicators/meters.ts";
 import { stationReadings, type StationState, stationState } from "../indicators/mobility.ts";
-import { type HourlyLevel, laeqFromEnergy, type NoiseDay, noiseDays } from "../indicators/noise.ts";
+import { type NoiseDay, noiseDaysFromPeriods } from "../indicators/noise.ts";
 import { addDays, DAY_MS, type LocalDate, localDate, localTimeToUtc, startOfLocalDay } from "../indicators/paris-time.ts";
 import { type BinState, binState, EMPTYING_DROP, fillThreshold } from "../indicators/waste.ts";
 import {
   type IndicatorDevice,
   loadCodecCounts,
-  loadDayRollups,
+  loadDailyHourMeans,
   loadFitSums,
-  loadHourRollups,
   loadLastReadingsBefore,
+  loadNoisePeriods,
   loadLastEmptyings,
   loadReadings,
   loadReadingsFrom,
   loadRecentUplinkTimes,
-  loadUplinkSamples,
+  loadSnrMedians,
   type ReadingValue,
 } from "../store/indicator-inputs.ts";
+import { listDayRollups } from "../store/rollups.ts";
 
 /**
  * Each indicator as the API answers it: load its inputs for the devices in scope (store), compute
@@ -67,42 +71,39 @@ const ATMO_KEYS: Readonly<Record<AtmoPollutant, string>> = { no2: "air.no2", o3:
 
 export async function atmoAnswer(db: D1Database, devices: readonly IndicatorDevice[], w: Window): Promise<{ stations: number; days: AtmoDay[] }> {
   const keys = Object.values(ATMO_KEYS);
-  const rows = await loadHourRollups(db, devices.map((d) => d.id), keys, startOfLocalDay(w.from), startOfLocalDay(addDays(w.to, 1)));
-  const stations = [...groupBy(rows, (r) => r.deviceId).values()].map((station) => {
-    const hourly: Partial<Record<AtmoPollutant, HourlyMean[]>> = {};
+  const rows = await loadDailyHourMeans(db, devices.map((d) => d.id), keys, startOfLocalDay(w.from), startOfLocalDay(addDays(w.to, 1)));
+  const stations = [...groupBy(rows, (r) => r.deviceId).values()].map((station): AtmoStationDays => {
+    const daily: Partial<Record<AtmoPollutant, DailyHours[]>> = {};
     for (const [p, key] of Object.entries(ATMO_KEYS) as [AtmoPollutant, string][]) {
-      hourly[p] = station.filter((r) => r.key === key && r.count > 0).map((r) => ({ hour: r.hour, mean: r.sum / r.count }));
+      daily[p] = station.filter((r) => r.key === key).map((r) => ({ date: r.day, hours: r.hours, maxMean: r.maxMean, meanOfMeans: r.meanOfMeans }));
     }
-    return { hourly };
+    return { daily };
   });
-  return { stations: stations.length, days: atmoDays(stations, w.from, w.to) };
+  return { stations: stations.length, days: atmoDaysFromSummaries(stations, w.from, w.to) };
 }
 
 // — noise —
 export async function noiseAnswer(db: D1Database, devices: readonly IndicatorDevice[], w: Window): Promise<{ devices: (DeviceRef & { days: NoiseDay[] })[] }> {
-  const rows = await loadHourRollups(db, devices.map((d) => d.id), ["sound.laeq"], localTimeToUtc(w.from, 6), localTimeToUtc(addDays(w.to, 1), 6));
+  const rows = await loadNoisePeriods(db, devices.map((d) => d.id), localTimeToUtc(w.from, 6), localTimeToUtc(addDays(w.to, 1), 6));
   const byDevice = groupBy(rows, (r) => r.deviceId);
   return {
     devices: devices
       .filter((d) => byDevice.has(d.id))
       .map((d) => {
-        const hours = byDevice
-          .get(d.id)!
-          .map((r) => laeqFromEnergy({ hour: r.hour, count: r.count, energy: r.energy ?? 0 }))
-          .filter((h): h is HourlyLevel => h !== null);
-        return { ...ref(d), days: noiseDays(hours, w.from, w.to) };
+        const periods = byDevice.get(d.id)!.map((r) => ({ date: r.day, period: r.period, hours: r.hours, meanEnergy: r.meanEnergy }));
+        return { ...ref(d), days: noiseDaysFromPeriods(periods, w.from, w.to) };
       }),
   };
 }
 
 // — footfall —
 export async function footfallAnswer(db: D1Database, devices: readonly IndicatorDevice[], w: Window): Promise<{ counters: number; days: FootfallDay[] }> {
-  const rows = await loadDayRollups(db, devices.map((d) => d.id), ["count.in", "count.out"], addDays(w.from, -28), w.to);
+  const rows = await listDayRollups(db, { deviceIds: devices.map((d) => d.id), quantity: ["count.in", "count.out"], from: addDays(w.from, -28), to: w.to });
   const counters = [...groupBy(rows, (r) => r.deviceId).values()].map((counter) => {
     const days = new Map<string, CounterDay>();
     for (const r of counter) {
       const day = days.get(r.day) ?? { date: r.day, in: 0, out: 0 };
-      if (r.key === "count.in") day.in += r.sum;
+      if (r.quantity === "count.in") day.in += r.sum;
       else day.out += r.sum;
       days.set(r.day, day);
     }
@@ -227,46 +228,42 @@ export interface HealthAnswer extends DeviceRef {
   codecErrorRate: number | null;
 }
 
-/** Health with every part (SNR medians read uplink by uplink); `light` skips signal and codec for alerts. */
+/**
+ * Health from what SQL aggregates (last uplinks, battery least-squares sums, SNR medians, codec
+ * counts) and the pure rules of indicators/health.ts; `light` skips signal and codec (alerts).
+ */
 export async function healthAnswer(db: D1Database, devices: readonly IndicatorDevice[], at: number, light = false): Promise<{ devices: HealthAnswer[] }> {
   const ids = devices.map((d) => d.id);
-  const [recentTimes, intervals, battery, codec, samples] = await Promise.all([
+  const recentFrom = at - SIGNAL_RECENT_DAYS * DAY_MS;
+  const [recentTimes, intervals, battery, codec, snr] = await Promise.all([
     loadRecentUplinkTimes(db, ids, at, INTERVAL_SAMPLE),
     loadLastReadingsBefore(db, ids, ["device.interval"], at + 1),
     loadFitSums(db, ids, "battery", at - BATTERY_DAYS * DAY_MS, at, at),
     light ? Promise.resolve(new Map<number, { failed: number; attempts: number }>()) : loadCodecCounts(db, ids, at - CODEC_DAYS * DAY_MS, at),
-    light ? Promise.resolve([]) : loadUplinkSamples(db, ids, at - (SIGNAL_RECENT_DAYS + SIGNAL_BEFORE_DAYS) * DAY_MS, at),
+    light ? Promise.resolve(new Map<number, { recent: number | null; previous: number | null }>()) : loadSnrMedians(db, ids, recentFrom - SIGNAL_BEFORE_DAYS * DAY_MS, recentFrom, at),
   ]);
   const intervalOf = new Map(intervals.map((r) => [r.deviceId, r]));
-  const samplesOf = groupBy(samples, (s) => s.deviceId);
   return {
     devices: devices.map((d) => {
       const times = recentTimes.get(d.id) ?? [];
       const declared = intervalOf.get(d.id);
-      // The pure rule on what was loaded: last uplinks for offline, SQL sums for battery and codec.
-      const state = healthState(
-        {
-          uplinks: [...(samplesOf.get(d.id) ?? []), ...times.map((time) => ({ time, snr: null, decode: 0 }))].filter(
-            (u, i, all) => all.findIndex((o) => o.time === u.time) === i,
-          ),
-          intervals: declared ? [{ time: declared.time, value: declared.value }] : [],
-          battery: [],
-        },
-        at,
-      );
+      const interval = reportingInterval(times, declared ? [declared] : []);
+      const lastUplinkAt = times.at(-1) ?? null;
+      const offline = offlineState(lastUplinkAt, interval?.ms ?? null, at);
       const fit = battery.get(d.id);
       const trend = fit ? batteryTrend(fit.sums, fit.last, at) : { volts: null, trendPerDay: null, predictedEmptyAt: null };
       const c = codec.get(d.id);
+      const s = snr.get(d.id);
       return {
         ...ref(d),
-        lastUplinkAt: iso(times.at(-1) ?? null),
-        intervalSeconds: state.intervalMs === null ? null : state.intervalMs / 1000,
-        intervalSource: state.intervalSource,
-        offline: state.offline,
-        offlineSince: iso(state.offlineSince),
+        lastUplinkAt: iso(lastUplinkAt),
+        intervalSeconds: interval === null ? null : interval.ms / 1000,
+        intervalSource: interval?.source ?? null,
+        offline: offline.offline,
+        offlineSince: iso(offline.offlineSince),
         battery: { ...trend, predictedEmptyAt: iso(trend.predictedEmptyAt) },
-        signal: light ? { recentMedianSnr: null, previousMedianSnr: null, degraded: false } : state.signal,
-        codecErrorRate: c && c.attempts > 0 ? c.failed / c.attempts : null,
+        signal: signalState(s?.recent ?? null, s?.previous ?? null),
+        codecErrorRate: c ? codecErrorRate(c.failed, c.attempts) : null,
       };
     }),
   };

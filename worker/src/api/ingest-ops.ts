@@ -149,7 +149,12 @@ ingestOpsRoutes.openapi(
   },
 );
 
-export const spoolQuery = z.object({ cursor: z.string().optional(), limit: limit(1000, 100) });
+export const spoolQuery = z.object({
+  cursor: z.string().optional(),
+  limit: limit(1000, 100),
+  /** The entries moved aside (spool-aside/: failed for a reason other than an outage), instead of those waiting for the drain. */
+  aside: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+});
 
 const spoolAnswer = z.object({
   entries: z.array(
@@ -170,7 +175,7 @@ ingestOpsRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    return c.json(await listSpool(c.env.SPOOL, q.limit, q.cursor), 200);
+    return c.json(await listSpool(c.env.SPOOL, q.limit, q.cursor, q.aside), 200);
   },
 );
 

@@ -72,6 +72,8 @@ export function accessOf(key: Pick<ApiKey, "id" | "scope" | "territory" | "commu
  */
 export function readAccess(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    // Mounted twice on a path (app-wide and per router), it verifies once.
+    if (c.get("access") !== undefined) return next();
     const header = c.req.header("authorization");
     if (header === undefined || header.trim() === "") c.set("access", ANONYMOUS);
     else c.set("access", accessOf(await verifyReadKey(c.env, presentedCredential(c, "read key"), Date.now())));

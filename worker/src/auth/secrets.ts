@@ -49,7 +49,7 @@ export function sameHash(a: ArrayBuffer | Uint8Array, b: ArrayBuffer | Uint8Arra
  * The documented local credentials (`.dev.vars`, README). Anyone can read them, so they only
  * open a Worker whose CIGALE_ENV is "development", even if they ever reached a production database.
  */
-const DEV_CREDENTIALS: ReadonlySet<string> = new Set(["dev-admin-key", "dev-ingest-token"]);
+const DEV_CREDENTIALS: ReadonlySet<string> = new Set(["dev-admin-key", "dev-ingest-token", "dev-read-key"]);
 
 export function isDevCredential(secret: string): boolean {
   return DEV_CREDENTIALS.has(secret);

@@ -43,17 +43,23 @@ export const ERROR_RESPONSES = {
   },
   401: {
     name: "Unauthorized",
-    description: "No valid credential: MISSING_CREDENTIALS, INVALID_AUTHORIZATION, INVALID_CREDENTIALS, DEV_CREDENTIAL_REFUSED.",
+    description:
+      "No valid credential: MISSING_CREDENTIALS, INVALID_AUTHORIZATION, MALFORMED_CREDENTIALS (not of the form cig_<kind>_ + 43 characters), INVALID_CREDENTIALS (unknown or revoked), DEV_CREDENTIAL_REFUSED.",
     headers: { "WWW-Authenticate": { schema: { type: "string" }, description: 'Bearer realm="cigale"' } },
   },
-  403: { name: "Forbidden", description: "The credential may not do this: WRONG_CREDENTIAL_KIND; ingest: OUT_OF_SCOPE (a device outside the token's territory or commune)." },
+  403: {
+    name: "Forbidden",
+    description:
+      "The credential may not do this: WRONG_CREDENTIAL_KIND; ingest: OUT_OF_SCOPE (a device outside the token's territory or commune); admin: OUTSIDE_TERRITORY, TERRITORY_SCOPED_KEY (a territory-scoped admin key); public: READ_PRIVATE_REQUIRED.",
+  },
   404: { name: "NotFound", description: "NOT_FOUND (no such resource, or one this client may not see) or INVALID_PATH (a path parameter of the wrong form)." },
   409: { name: "Conflict", description: "Already exists (…_EXISTS) or still in use (…_NOT_EMPTY, …_IN_USE, LAST_ADMIN_KEY, a device with data deleted without purge)." },
   413: { name: "PayloadTooLarge", description: "BODY_TOO_LARGE: 128 KiB for ingest, 2 MiB for the admin API." },
   415: { name: "UnsupportedMediaType", description: "UNSUPPORTED_MEDIA_TYPE: the Content-Type this route does not read." },
   429: {
     name: "TooManyRequests",
-    description: "RATE_LIMITED: too many requests from this key or client; wait Retry-After seconds.",
+    description:
+      "RATE_LIMITED: too many requests from this read key or anonymous client; TOO_MANY_FAILURES: this client address sent too many unknown credentials. Retry after Retry-After seconds.",
     headers: { "Retry-After": { schema: { type: "integer" }, description: "seconds" } },
   },
   500: { name: "InternalError", description: "INTERNAL: a fault of the Worker, logged." },
@@ -78,7 +84,7 @@ export function errors<const S extends readonly ErrorStatus[]>(...statuses: S): 
 }
 
 /** The statuses of a route behind a credential: its own, and what authentication and storage may answer. */
-export const SECURED = [401, 403, 500, 503] as const;
+export const SECURED = [401, 403, 429, 500, 503] as const;
 /** The statuses of a public read route: a read key that is not valid (401) or not a read key (403), the rate limit, storage. */
 export const PUBLIC = [401, 403, 429, 500, 503] as const;
 

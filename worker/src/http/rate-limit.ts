@@ -37,7 +37,8 @@ function rateLimitHeaders(quota: Quota, remaining: number, reset: number): Recor
  */
 export function publicRateLimit(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (c.req.method === "OPTIONS" || c.env.CIGALE_ENV === "development") return next();
+    if (c.req.method === "OPTIONS" || c.env.CIGALE_ENV === "development" || c.get("rateLimited")) return next();
+    c.set("rateLimited", true);
     const access = c.get("access") ?? ANONYMOUS;
     const client = limitedClient(c);
     if (access.keyId === null && client === null) return next();

@@ -12,5 +12,11 @@ export interface AuditNote {
 /** Hono's environment for every route: the Worker bindings and what middleware sets. */
 export interface AppEnv {
   Bindings: Env;
-  Variables: { admin: AdminKey; access: ReadAccess; audit: AuditNote | undefined };
+  Variables: {
+    admin: AdminKey;
+    access: ReadAccess;
+    audit: AuditNote | undefined;
+    /** Set by publicRateLimit(): a request spends its quota once, however many times the middleware is mounted on its path. */
+    rateLimited: true | undefined;
+  };
 }

@@ -54,42 +54,72 @@ export function atmoClass(pollutant: AtmoPollutant, concentration: number): numb
   return bounds.length + 1;
 }
 
+/** One station's hourly means of one pollutant over one local day, summed up (SQL can compute these). */
+export interface DailyHours {
+  date: LocalDate;
+  /** Hours with data. */
+  hours: number;
+  /** The day's maximum hourly mean. */
+  maxMean: number;
+  /** The mean of the day's hourly means. */
+  meanOfMeans: number;
+}
+
+/** A station's daily summaries per pollutant. */
+export interface AtmoStationDays {
+  daily: Partial<Record<AtmoPollutant, readonly DailyHours[]>>;
+}
+
 /** The day's aggregate concentration of one pollutant at one station, or null under 18 hours of data. */
-export function dailyConcentration(pollutant: AtmoPollutant, hours: readonly HourlyMean[]): number | null {
-  if (hours.length < ATMO_MIN_HOURS) return null;
-  if (DAILY_STATISTIC[pollutant] === "max") return Math.max(...hours.map((h) => h.mean));
-  return hours.reduce((s, h) => s + h.mean, 0) / hours.length;
+export function dailyConcentration(pollutant: AtmoPollutant, day: Omit<DailyHours, "date">): number | null {
+  if (day.hours < ATMO_MIN_HOURS) return null;
+  return DAILY_STATISTIC[pollutant] === "max" ? day.maxMean : day.meanOfMeans;
+}
+
+/** Daily summaries of hourly means (one mean per hour: a duplicated hour counts once), local days from..to. */
+export function summarizeHours(hours: readonly HourlyMean[], from: LocalDate, to: LocalDate): DailyHours[] {
+  const start = startOfLocalDay(from);
+  const end = startOfLocalDay(addDays(to, 1));
+  const perDay = new Map<LocalDate, Map<number, number>>();
+  for (const h of hours) {
+    const hs = hourStart(h.hour);
+    if (hs < start || hs >= end || !Number.isFinite(h.mean)) continue;
+    const date = localDate(hs);
+    let m = perDay.get(date);
+    if (!m) perDay.set(date, (m = new Map()));
+    m.set(hs, h.mean);
+  }
+  return [...perDay].map(([date, m]) => {
+    const means = [...m.values()];
+    return { date, hours: means.length, maxMean: Math.max(...means), meanOfMeans: means.reduce((a, b) => a + b, 0) / means.length };
+  });
 }
 
 /** Sub-indices of one station for every local day from..to, keyed by date. */
-export function stationSubIndices(station: AtmoStation, from: LocalDate, to: LocalDate): Map<LocalDate, SubIndices> {
-  const start = startOfLocalDay(from);
-  const end = startOfLocalDay(addDays(to, 1));
+export function stationSubIndices(station: AtmoStationDays, from: LocalDate, to: LocalDate): Map<LocalDate, SubIndices> {
   const byDay = new Map<LocalDate, SubIndices>();
   for (const date of datesBetween(from, to)) byDay.set(date, emptySubIndices());
   for (const pollutant of ATMO_POLLUTANTS) {
-    const hours = station.hourly[pollutant];
-    if (!hours) continue;
-    // One mean per hour: a duplicated hour must not count twice towards the 18.
-    const perDay = new Map<LocalDate, Map<number, HourlyMean>>();
-    for (const h of hours) {
-      const hs = hourStart(h.hour);
-      if (hs < start || hs >= end || !Number.isFinite(h.mean)) continue;
-      const date = localDate(hs);
-      let m = perDay.get(date);
-      if (!m) perDay.set(date, (m = new Map()));
-      m.set(hs, h);
-    }
-    for (const [date, m] of perDay) {
-      const c = dailyConcentration(pollutant, [...m.values()]);
-      byDay.get(date)![pollutant] = c === null ? null : atmoClass(pollutant, c);
+    for (const day of station.daily[pollutant] ?? []) {
+      const sub = byDay.get(day.date);
+      if (!sub) continue;
+      const c = dailyConcentration(pollutant, day);
+      sub[pollutant] = c === null ? null : atmoClass(pollutant, c);
     }
   }
   return byDay;
 }
 
-/** The daily ATMO of one station or, with several, of their commune (each sub-index: highest over stations). */
+/** The daily ATMO of one station or, with several, of their commune, from hourly means. */
 export function atmoDays(stations: readonly AtmoStation[], from: LocalDate, to: LocalDate): AtmoDay[] {
+  const summarized = stations.map((s): AtmoStationDays => ({
+    daily: Object.fromEntries(Object.entries(s.hourly).map(([p, hours]) => [p, summarizeHours(hours ?? [], from, to)])),
+  }));
+  return atmoDaysFromSummaries(summarized, from, to);
+}
+
+/** The daily ATMO from daily summaries (each sub-index of a commune: highest over its stations). */
+export function atmoDaysFromSummaries(stations: readonly AtmoStationDays[], from: LocalDate, to: LocalDate): AtmoDay[] {
   const perStation = stations.map((s) => stationSubIndices(s, from, to));
   return datesBetween(from, to).map((date) => {
     const sub = emptySubIndices();

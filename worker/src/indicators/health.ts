@@ -69,9 +69,7 @@ export function healthState(input: HealthInput, at: number): HealthState {
     uplinks.map((u) => u.time),
     input.intervals.filter((i) => i.time <= at),
   );
-  const offlineSince = lastUplinkAt !== null && interval !== null ? lastUplinkAt + OFFLINE_INTERVALS * interval.ms : null;
-  // Strictly more than 3 intervals of silence: the third expected uplink may still be arriving at exactly 3.
-  const offline = offlineSince !== null && at > offlineSince;
+  const { offline, offlineSince } = offlineState(lastUplinkAt, interval?.ms ?? null, at);
 
   const battery = input.battery.filter((b) => b.time <= at && b.time > at - BATTERY_DAYS * DAY_MS).sort((a, b) => a.time - b.time);
   const sums = fitSums(battery.map((b) => ({ x: (b.time - at) / DAY_MS, y: b.value })));
@@ -80,21 +78,19 @@ export function healthState(input: HealthInput, at: number): HealthState {
   const recentFrom = at - SIGNAL_RECENT_DAYS * DAY_MS;
   const recentMedianSnr = median(snrIn(recentFrom, at));
   const previousMedianSnr = median(snrIn(recentFrom - SIGNAL_BEFORE_DAYS * DAY_MS, recentFrom));
-  const degraded = recentMedianSnr !== null && previousMedianSnr !== null && recentMedianSnr <= previousMedianSnr - SIGNAL_DROP_DB;
 
   // Uplinks without an application payload have nothing to decode: they are not codec attempts.
   const attempts = uplinks.filter((u) => u.time > at - CODEC_DAYS * DAY_MS && u.decode !== 3);
-  const codecErrorRate = attempts.length === 0 ? null : attempts.filter((u) => u.decode === 1).length / attempts.length;
 
   return {
     lastUplinkAt,
     intervalMs: interval?.ms ?? null,
     intervalSource: interval?.source ?? null,
     offline,
-    offlineSince: offline ? offlineSince : null,
+    offlineSince,
     battery: batteryTrend(sums, battery.at(-1)?.value ?? null, at),
-    signal: { recentMedianSnr, previousMedianSnr, degraded },
-    codecErrorRate,
+    signal: signalState(recentMedianSnr, previousMedianSnr),
+    codecErrorRate: codecErrorRate(attempts.filter((u) => u.decode === 1).length, attempts.length),
   };
 }
 
@@ -112,4 +108,22 @@ export function batteryTrend(sums: FitSums, volts: number | null, at: number): B
 /** Whether a battery trend reaches 2.5 V within `days` of `at` (the alert). */
 export function batteryDueWithin(trend: BatteryTrend, at: number, days = BATTERY_DAYS): boolean {
   return trend.predictedEmptyAt !== null && trend.predictedEmptyAt <= at + days * DAY_MS;
+}
+
+/** Offline: strictly more than 3 intervals since the last uplink (the third expected one may still be arriving at exactly 3). */
+export function offlineState(lastUplinkAt: number | null, intervalMs: number | null, at: number): { offline: boolean; offlineSince: number | null } {
+  if (lastUplinkAt === null || intervalMs === null) return { offline: false, offlineSince: null };
+  const since = lastUplinkAt + OFFLINE_INTERVALS * intervalMs;
+  return at > since ? { offline: true, offlineSince: since } : { offline: false, offlineSince: null };
+}
+
+/** Signal degradation: the last 7 days' median SNR at least 3 dB below the previous 30 days' (both needed). */
+export function signalState(recentMedianSnr: number | null, previousMedianSnr: number | null): HealthState["signal"] {
+  const degraded = recentMedianSnr !== null && previousMedianSnr !== null && recentMedianSnr <= previousMedianSnr - SIGNAL_DROP_DB;
+  return { recentMedianSnr, previousMedianSnr, degraded };
+}
+
+/** Failed decodes over uplinks that carried an application payload; null without any. */
+export function codecErrorRate(failed: number, attempts: number): number | null {
+  return attempts === 0 ? null : failed / attempts;
 }

@@ -51,7 +51,7 @@ export function lden(lday: number, levening: number, lnight: number): number {
   return 10 * Math.log10((12 * 10 ** (lday / 10) + 4 * 10 ** ((levening + 5) / 10) + 8 * 10 ** ((lnight + 10) / 10)) / 24);
 }
 
-type Period = "day" | "evening" | "night";
+export type Period = "day" | "evening" | "night";
 
 function periodOf(hour: number): Period {
   if (hour >= 6 && hour < 18) return "day";
@@ -65,8 +65,16 @@ export function noiseDayOf(hourStartMs: number): LocalDate {
   return localHour(hourStartMs) < 6 ? addDays(date, -1) : date;
 }
 
-/** Unrounded levels of each noise day from..to. */
-export function noiseLevels(hours: readonly HourlyLevel[], from: LocalDate, to: LocalDate): Omit<NoiseDay, "exceeds">[] {
+/** One noise day's period: hours with data and the mean of 10^(LAeq_h/10) over them. */
+export interface PeriodEnergy {
+  date: LocalDate;
+  period: Period;
+  hours: number;
+  meanEnergy: number;
+}
+
+/** Period summaries of hourly levels (one level per hour), noise days from..to. */
+export function summarizePeriods(hours: readonly HourlyLevel[], from: LocalDate, to: LocalDate): PeriodEnergy[] {
   const start = localTimeToUtc(from, 6);
   const end = localTimeToUtc(addDays(to, 1), 6);
   const groups = new Map<string, Map<number, number>>();
@@ -76,9 +84,27 @@ export function noiseLevels(hours: readonly HourlyLevel[], from: LocalDate, to: 
     const key = `${noiseDayOf(hs)}/${periodOf(localHour(hs))}`;
     let m = groups.get(key);
     if (!m) groups.set(key, (m = new Map()));
-    m.set(hs, h.laeq);
+    m.set(hs, 10 ** (h.laeq / 10));
   }
-  const level = (date: LocalDate, period: Period) => energeticMean([...(groups.get(`${date}/${period}`)?.values() ?? [])]);
+  return [...groups].map(([key, m]) => {
+    const [date, period] = key.split("/") as [LocalDate, Period];
+    const energies = [...m.values()];
+    return { date, period, hours: energies.length, meanEnergy: energies.reduce((a, b) => a + b, 0) / energies.length };
+  });
+}
+
+/** Unrounded levels of each noise day from..to, from hourly levels. */
+export function noiseLevels(hours: readonly HourlyLevel[], from: LocalDate, to: LocalDate): Omit<NoiseDay, "exceeds">[] {
+  return noiseLevelsFromPeriods(summarizePeriods(hours, from, to), from, to);
+}
+
+/** Unrounded levels of each noise day from..to, from period summaries (a period without hours is null). */
+export function noiseLevelsFromPeriods(periods: readonly PeriodEnergy[], from: LocalDate, to: LocalDate): Omit<NoiseDay, "exceeds">[] {
+  const byKey = new Map(periods.filter((p) => p.hours > 0 && p.meanEnergy > 0).map((p) => [`${p.date}/${p.period}`, p.meanEnergy]));
+  const level = (date: LocalDate, period: Period) => {
+    const e = byKey.get(`${date}/${period}`);
+    return e === undefined ? null : 10 * Math.log10(e);
+  };
   return datesBetween(from, to).map((date) => {
     const lday = level(date, "day");
     const levening = level(date, "evening");
@@ -89,7 +115,16 @@ export function noiseLevels(hours: readonly HourlyLevel[], from: LocalDate, to: 
 
 /** The answer's days: exceedances on unrounded levels, then levels rounded to 0.1 dB. */
 export function noiseDays(hours: readonly HourlyLevel[], from: LocalDate, to: LocalDate): NoiseDay[] {
-  return noiseLevels(hours, from, to).map((d) => ({
+  return answerDays(noiseLevels(hours, from, to));
+}
+
+/** The answer's days from period summaries. */
+export function noiseDaysFromPeriods(periods: readonly PeriodEnergy[], from: LocalDate, to: LocalDate): NoiseDay[] {
+  return answerDays(noiseLevelsFromPeriods(periods, from, to));
+}
+
+function answerDays(levels: readonly Omit<NoiseDay, "exceeds">[]): NoiseDay[] {
+  return levels.map((d) => ({
     date: d.date,
     lday: round(d.lday, 1),
     levening: round(d.levening, 1),

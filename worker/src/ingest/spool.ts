@@ -174,10 +174,10 @@ async function moveAside(bucket: R2Bucket, object: R2Object, text: string, error
   await bucket.delete(object.key);
 }
 
-/** How many entries the spool holds, counted up to `max`. */
-export async function countSpool(bucket: R2Bucket, max = 1000): Promise<{ entries: number; more: boolean }> {
-  const listed = await bucket.list({ prefix: PREFIX, limit: max });
-  return { entries: listed.objects.length, more: listed.truncated };
+/** How many entries wait for the drain, and how many were moved aside, each counted up to `max`. */
+export async function countSpool(bucket: R2Bucket, max = 1000): Promise<{ entries: number; more: boolean; aside: number; moreAside: boolean }> {
+  const [listed, aside] = await Promise.all([bucket.list({ prefix: PREFIX, limit: max }), bucket.list({ prefix: ASIDE, limit: max })]);
+  return { entries: listed.objects.length, more: listed.truncated, aside: aside.objects.length, moreAside: aside.truncated };
 }
 
 export interface SpoolListing {
@@ -189,8 +189,9 @@ export interface SpoolListing {
   lastError: string | null;
 }
 
-export async function listSpool(bucket: R2Bucket, limit: number, cursor?: string): Promise<{ entries: SpoolListing[]; cursor: string | null }> {
-  const listed = await bucket.list({ prefix: PREFIX, limit, include: ["customMetadata"], ...(cursor ? { cursor } : {}) });
+/** Entries waiting for the drain, or (aside) those moved out of its way for a person. */
+export async function listSpool(bucket: R2Bucket, limit: number, cursor?: string, aside = false): Promise<{ entries: SpoolListing[]; cursor: string | null }> {
+  const listed = await bucket.list({ prefix: aside ? ASIDE : PREFIX, limit, include: ["customMetadata"], ...(cursor ? { cursor } : {}) });
   return {
     entries: listed.objects.map((o) => ({
       key: o.key,

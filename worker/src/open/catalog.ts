@@ -103,6 +103,14 @@ function services(base: string): Service[] {
       conformsTo: "https://github.com/MobilityData/gbfs/blob/v3.0/gbfs.md",
       datasets: ["shared-mobility"],
     },
+    {
+      id: "ngsi-ld",
+      title: { fr: "API NGSI-LD (FIWARE Smart Data Models)", en: "NGSI-LD API (FIWARE Smart Data Models)" },
+      endpoint: `${base}/ngsi-ld/v1/entities`,
+      description: `${base}/v1/openapi.json`,
+      conformsTo: "https://www.etsi.org/deliver/etsi_gs/CIM/001_099/009/01.08.01_60/gs_CIM009v010801p.pdf",
+      datasets: DATASETS.filter((d) => d.entity !== null).map((d) => d.id),
+    },
   ];
 }
 

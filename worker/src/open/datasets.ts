@@ -1,7 +1,5 @@
-import { PROFILES, type ProfileId } from "../../../codecs/profiles/index.ts";
-import { QUANTITIES } from "../../../codecs/profiles/quantities.ts";
-import type { Field, Quantity } from "../../../codecs/profiles/schema.ts";
-import { VENDOR_CODECS } from "../../../codecs/src/vendors/catalog.ts";
+import { type Field, PROFILES, type ProfileId, QUANTITIES, type Quantity } from "@cigale/codecs/profiles";
+import { VENDOR_CODECS } from "@cigale/codecs/vendors";
 import { quantitySpecs } from "../ingest/decode/quantities.ts";
 
 /**

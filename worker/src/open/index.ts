@@ -4,6 +4,7 @@ import type { Hono } from "hono";
 import type { AppEnv } from "../http/types.ts";
 import { datasetFileRoutes } from "./dataset-files.ts";
 import { gbfsRoutes } from "./gbfs.ts";
+import { ngsiLdRoutes } from "./ngsi-ld.ts";
 import { openApp, openHeaders } from "./http.ts";
 
 /**
@@ -21,6 +22,7 @@ openRoutes.route("/", bulkRoutes);
 const MOUNTS = [
   ["/open", openRoutes],
   ["/gbfs", gbfsRoutes],
+  ["/ngsi-ld/v1", ngsiLdRoutes],
 ] as const;
 
 /** Mounts every open-data room on the app (app.ts); their documented routes join the API's OpenAPI document. */

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import worker from "../../package.json" with { type: "json" };
+import { createApp } from "../app.ts";
 import { READ_KEY_OPTIONAL } from "../http/openapi.ts";
 import type { AppEnv } from "../http/types.ts";
 
@@ -51,8 +52,10 @@ function complete(doc: OpenApiDocument): OpenApiDocument {
 
 const built = new WeakMap<object, OpenApiDocument>();
 
-/** The document of `app`, generated on the first request and kept. */
-export function openApiDocument(app: OpenAPIHono<AppEnv>): OpenApiDocument {
+let appOfThisIsolate: OpenAPIHono<AppEnv> | undefined;
+
+/** The document of `app` (default: an app as index.ts serves it), generated on first use and kept. */
+export function openApiDocument(app: OpenAPIHono<AppEnv> = (appOfThisIsolate ??= createApp())): OpenApiDocument {
   let doc = built.get(app);
   if (!doc) {
     doc = complete(app.getOpenAPI31Document({ openapi: "3.1.1", info: INFO, tags: TAGS }));

@@ -3,12 +3,23 @@ import type { FitSums } from "../indicators/math.ts";
 import { d1 } from "./db.ts";
 
 /**
- * What the indicators read (worker/src/indicators): the devices a reader may see in a commune or
- * by devEui, their hourly and daily rollups (rollup_hour, rollup_day: migration 0006) and, for the
- * indicators that need single readings (waste, meters, mobility, health), readings and uplinks.
+ * What the indicators read (worker/src/indicators) besides rollups (store/rollups.ts): the devices
+ * a reader may see in a commune or by devEui and, for the indicators that need single readings
+ * (waste, meters, mobility, health), readings and aggregates of readings and uplinks.
  * Values come back in real units (stored value / 10^quantities.decimals). Device ids travel as one
  * JSON parameter (json_each), which keeps any number of devices under D1's parameter limit.
  */
+
+/**
+ * Devices × quantities drive the join (CROSS JOIN keeps that order), so that each pair is one
+ * range seek on the readings key (device_id, quantity_id, time) instead of a scan of the device's
+ * readings. `keys` is SQL selecting quantity keys; a key with several quantity rows (migration
+ * 0003) gives each row its own scale.
+ */
+const readingsOf = (devices: string, keys: string) => `json_each(${devices}) AS d
+  CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (${keys})) AS q
+  CROSS JOIN readings AS r`;
+const seek = "r.device_id = d.value AND r.quantity_id = q.id";
 
 export interface IndicatorDevice {
   id: number;
@@ -68,67 +79,6 @@ export async function listVisibleDevices(db: D1Database, access: ReadAccess, sco
   }));
 }
 
-/** An hourly rollup in real units; `hour` is the UTC ms start of the hour. */
-export interface HourRollup {
-  deviceId: number;
-  key: string;
-  hour: number;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  energy: number | null;
-}
-
-/** Hourly rollups of some quantities of some devices, for hours in [fromMs, toMs). */
-export async function loadHourRollups(db: D1Database, deviceIds: readonly number[], keys: readonly string[], fromMs: number, toMs: number): Promise<HourRollup[]> {
-  if (deviceIds.length === 0 || keys.length === 0) return [];
-  const { results } = await d1(() =>
-    db
-      .prepare(
-        `SELECT r.device_id AS deviceId, q.key AS key, r.hour AS hour, r.count AS count,
-           r.sum / pow(10.0, q.decimals) AS sum, r.min / pow(10.0, q.decimals) AS min, r.max / pow(10.0, q.decimals) AS max, r.energy AS energy
-         FROM quantities q JOIN rollup_hour r ON r.quantity_id = q.id
-         WHERE q.key IN (SELECT value FROM json_each(?2)) AND r.device_id IN (SELECT value FROM json_each(?1))
-           AND r.hour >= ?3 AND r.hour < ?4
-         ORDER BY r.device_id, r.hour`,
-      )
-      .bind(JSON.stringify(deviceIds), JSON.stringify(keys), fromMs, toMs)
-      .all<HourRollup>(),
-  );
-  return results;
-}
-
-/** A daily rollup in real units; `day` is the Europe/Paris local date. */
-export interface DayRollup {
-  deviceId: number;
-  key: string;
-  day: string;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-}
-
-/** Daily rollups of some quantities of some devices, for local days from..to (both included). */
-export async function loadDayRollups(db: D1Database, deviceIds: readonly number[], keys: readonly string[], from: string, to: string): Promise<DayRollup[]> {
-  if (deviceIds.length === 0 || keys.length === 0) return [];
-  const { results } = await d1(() =>
-    db
-      .prepare(
-        `SELECT r.device_id AS deviceId, q.key AS key, r.day AS day, r.count AS count,
-           r.sum / pow(10.0, q.decimals) AS sum, r.min / pow(10.0, q.decimals) AS min, r.max / pow(10.0, q.decimals) AS max
-         FROM quantities q JOIN rollup_day r ON r.quantity_id = q.id
-         WHERE q.key IN (SELECT value FROM json_each(?2)) AND r.device_id IN (SELECT value FROM json_each(?1))
-           AND r.day >= ?3 AND r.day <= ?4
-         ORDER BY r.device_id, r.day`,
-      )
-      .bind(JSON.stringify(deviceIds), JSON.stringify(keys), from, to)
-      .all<DayRollup>(),
-  );
-  return results;
-}
-
 /** One reading in real units. */
 export interface ReadingValue {
   deviceId: number;
@@ -143,10 +93,9 @@ export async function loadReadings(db: D1Database, deviceIds: readonly number[],
   const { results } = await d1(() =>
     db
       .prepare(
-        `SELECT r.device_id AS deviceId, q.key AS key, r.time AS time, r.value / pow(10.0, q.decimals) AS value
-         FROM quantities q JOIN readings r ON r.quantity_id = q.id
-         WHERE q.key IN (SELECT value FROM json_each(?2)) AND r.device_id IN (SELECT value FROM json_each(?1))
-           AND r.time >= ?3 AND r.time <= ?4
+        `SELECT r.device_id AS deviceId, q.key AS key, r.time AS time, r.value / q.scale AS value
+         FROM ${readingsOf("?1", "SELECT value FROM json_each(?2)")}
+         WHERE ${seek} AND r.time >= ?3 AND r.time <= ?4
          ORDER BY r.device_id, r.time`,
       )
       .bind(JSON.stringify(deviceIds), JSON.stringify(keys), fromMs, toMs)
@@ -158,42 +107,24 @@ export async function loadReadings(db: D1Database, deviceIds: readonly number[],
 /** The latest reading before `beforeMs` of each device × quantity (a state that still holds at `beforeMs`). */
 export async function loadLastReadingsBefore(db: D1Database, deviceIds: readonly number[], keys: readonly string[], beforeMs: number): Promise<ReadingValue[]> {
   if (deviceIds.length === 0 || keys.length === 0) return [];
-  // SQLite takes the bare columns of a max() aggregate from the row holding the maximum.
+  // One descending seek per device × quantity row; the latest of a key's rows wins.
   const { results } = await d1(() =>
     db
       .prepare(
-        `SELECT r.device_id AS deviceId, q.key AS key, max(r.time) AS time, r.value / pow(10.0, q.decimals) AS value
-         FROM quantities q JOIN readings r ON r.quantity_id = q.id
-         WHERE q.key IN (SELECT value FROM json_each(?2)) AND r.device_id IN (SELECT value FROM json_each(?1)) AND r.time < ?3
-         GROUP BY r.device_id, q.key`,
+        `SELECT r.device_id AS deviceId, q.key AS key, r.time AS time, r.value / q.scale AS value
+         FROM ${readingsOf("?1", "SELECT value FROM json_each(?2)")}
+         WHERE ${seek} AND r.time = (SELECT max(time) FROM readings WHERE device_id = d.value AND quantity_id = q.id AND time < ?3)`,
       )
       .bind(JSON.stringify(deviceIds), JSON.stringify(keys), beforeMs)
       .all<ReadingValue>(),
   );
-  return results.filter((r) => r.time !== null);
-}
-
-/** An uplink as the health indicator sees it. */
-export interface UplinkSampleRow {
-  deviceId: number;
-  time: number;
-  snr: number | null;
-  decode: number;
-}
-
-/** Uplinks of some devices with time in (fromMs, toMs]: SNR in dB and decode outcome. */
-export async function loadUplinkSamples(db: D1Database, deviceIds: readonly number[], fromMs: number, toMs: number): Promise<UplinkSampleRow[]> {
-  if (deviceIds.length === 0) return [];
-  const { results } = await d1(() =>
-    db
-      .prepare(
-        `SELECT device_id AS deviceId, time, snr_cdb / 100.0 AS snr, decode FROM uplinks
-         WHERE device_id IN (SELECT value FROM json_each(?1)) AND time > ?2 AND time <= ?3 ORDER BY device_id, time`,
-      )
-      .bind(JSON.stringify(deviceIds), fromMs, toMs)
-      .all<UplinkSampleRow>(),
-  );
-  return results;
+  const latest = new Map<string, ReadingValue>();
+  for (const r of results) {
+    const k = `${r.deviceId}/${r.key}`;
+    const cur = latest.get(k);
+    if (!cur || r.time > cur.time) latest.set(k, r);
+  }
+  return [...latest.values()];
 }
 
 /** The times of each device's last `limit` uplinks up to `at` (oldest first): last seen and the median gap. */
@@ -215,8 +146,9 @@ export async function loadCodecCounts(db: D1Database, deviceIds: readonly number
   const { results } = await d1(() =>
     db
       .prepare(
-        `SELECT device_id AS deviceId, sum(decode = 1) AS failed, sum(decode <> 3) AS attempts FROM uplinks
-         WHERE device_id IN (SELECT value FROM json_each(?1)) AND time > ?2 AND time <= ?3 GROUP BY device_id`,
+        `SELECT u.device_id AS deviceId, sum(u.decode = 1) AS failed, sum(u.decode <> 3) AS attempts
+         FROM json_each(?1) AS d CROSS JOIN uplinks AS u
+         WHERE u.device_id = d.value AND u.time > ?2 AND u.time <= ?3 GROUP BY u.device_id`,
       )
       .bind(JSON.stringify(deviceIds), fromMs, toMs)
       .all<{ deviceId: number; failed: number; attempts: number }>(),
@@ -244,9 +176,9 @@ export async function loadFitSums(
     db
       .prepare(
         `WITH p AS (
-           SELECT r.device_id AS deviceId, (r.time - ?5) / 86400000.0 AS x, r.value / pow(10.0, q.decimals) AS y, r.time AS time
-           FROM quantities q JOIN readings r ON r.quantity_id = q.id
-           WHERE q.key = ?2 AND r.device_id IN (SELECT value FROM json_each(?1)) AND r.time > ?3 AND r.time <= ?4)
+           SELECT r.device_id AS deviceId, (r.time - ?5) / 86400000.0 AS x, r.value / q.scale AS y, r.time AS time
+           FROM ${readingsOf("?1", "?2")}
+           WHERE ${seek} AND r.time > ?3 AND r.time <= ?4)
          SELECT deviceId, count(*) AS n, sum(x) AS sx, sum(y) AS sy, sum(x * x) AS sxx, sum(x * y) AS sxy, y AS last, max(time) AS lastTime
          FROM p GROUP BY deviceId`,
       )
@@ -276,15 +208,15 @@ export async function loadLastEmptyings(
     db
       .prepare(
         `WITH f AS (
-           SELECT r.device_id AS deviceId, r.time AS time, r.value / pow(10.0, q.decimals) AS fill,
-             lag(r.value / pow(10.0, q.decimals)) OVER w AS prevFill, lag(r.time) OVER w AS prevTime
-           FROM quantities q JOIN readings r ON r.quantity_id = q.id
-           WHERE q.key = 'level.fill' AND r.device_id IN (SELECT value FROM json_each(?1)) AND r.time > ?2 AND r.time <= ?3
+           SELECT r.device_id AS deviceId, r.time AS time, r.value / q.scale AS fill,
+             lag(r.value / q.scale) OVER w AS prevFill, lag(r.time) OVER w AS prevTime
+           FROM ${readingsOf("?1", "'level.fill'")}
+           WHERE ${seek} AND r.time > ?2 AND r.time <= ?3
            WINDOW w AS (PARTITION BY r.device_id ORDER BY r.time)),
          drops AS (SELECT deviceId, max(prevTime) AS start FROM f WHERE prevFill - fill >= ?4 GROUP BY deviceId),
          pickups AS (
-           SELECT r.device_id AS deviceId, max(r.time) AS start FROM quantities q JOIN readings r ON r.quantity_id = q.id
-           WHERE q.key = 'alarm.pickup' AND r.value <> 0 AND r.device_id IN (SELECT value FROM json_each(?1)) AND r.time > ?2 AND r.time <= ?3
+           SELECT r.device_id AS deviceId, max(r.time) AS start FROM ${readingsOf("?1", "'alarm.pickup'")}
+           WHERE ${seek} AND r.value <> 0 AND r.time > ?2 AND r.time <= ?3
            GROUP BY r.device_id)
          SELECT deviceId, max(start) AS start FROM (SELECT * FROM drops UNION ALL SELECT * FROM pickups) GROUP BY deviceId`,
       )
@@ -301,13 +233,146 @@ export async function loadReadingsFrom(db: D1Database, starts: ReadonlyMap<numbe
   const { results } = await d1(() =>
     db
       .prepare(
-        `SELECT r.device_id AS deviceId, q.key AS key, r.time AS time, r.value / pow(10.0, q.decimals) AS value
-         FROM json_each(?1) AS s JOIN quantities q ON q.key IN (SELECT value FROM json_each(?2))
-           JOIN readings r ON r.device_id = s.value ->> 0 AND r.quantity_id = q.id AND r.time >= s.value ->> 1 AND r.time <= ?3
+        `SELECT r.device_id AS deviceId, q.key AS key, r.time AS time, r.value / q.scale AS value
+         FROM json_each(?1) AS s
+           CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (SELECT value FROM json_each(?2))) AS q
+           CROSS JOIN readings AS r
+         WHERE r.device_id = s.value ->> 0 AND r.quantity_id = q.id AND r.time >= s.value ->> 1 AND r.time <= ?3
          ORDER BY r.device_id, r.time`,
       )
       .bind(JSON.stringify([...starts]), JSON.stringify(keys), toMs)
       .all<ReadingValue>(),
+  );
+  return results;
+}
+
+/**
+ * Median SNR (dB) per device of the uplinks with time in (splitMs, toMs] ("recent") and in
+ * (fromMs, splitMs] ("previous"), computed in SQL (row_number over the sorted values: the middle
+ * one, or the mean of the two middle ones).
+ */
+export async function loadSnrMedians(
+  db: D1Database,
+  deviceIds: readonly number[],
+  fromMs: number,
+  splitMs: number,
+  toMs: number,
+): Promise<Map<number, { recent: number | null; previous: number | null }>> {
+  const out = new Map<number, { recent: number | null; previous: number | null }>();
+  if (deviceIds.length === 0) return out;
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `WITH s AS (
+           SELECT u.device_id, u.snr_cdb, u.time > ?3 AS recent FROM json_each(?1) AS d CROSS JOIN uplinks AS u
+           WHERE u.device_id = d.value AND u.time > ?2 AND u.time <= ?4 AND u.snr_cdb IS NOT NULL),
+         r AS (
+           SELECT device_id, recent, snr_cdb, row_number() OVER (PARTITION BY device_id, recent ORDER BY snr_cdb) AS i,
+             count(*) OVER (PARTITION BY device_id, recent) AS n FROM s)
+         SELECT device_id AS deviceId, recent, avg(snr_cdb) / 100.0 AS median FROM r
+         WHERE i IN ((n + 1) / 2, (n + 2) / 2) GROUP BY device_id, recent`,
+      )
+      .bind(JSON.stringify(deviceIds), fromMs, splitMs, toMs)
+      .all<{ deviceId: number; recent: number; median: number }>(),
+  );
+  for (const r of results) {
+    const cur = out.get(r.deviceId) ?? { recent: null, previous: null };
+    if (r.recent === 1) cur.recent = r.median;
+    else cur.previous = r.median;
+    out.set(r.deviceId, cur);
+  }
+  return out;
+}
+
+/**
+ * The Europe/Paris offset segments overlapping [from, to) as a CTE `o(from_ms, to_ms, offset_ms)`
+ * from the paris_offsets table (migration 0006): a handful of rows a year, joined by range, which
+ * costs less than one offset lookup per hour.
+ */
+const offsetsCte = (from: string, to: string) => `o AS (
+  SELECT from_ms, coalesce(lead(from_ms) OVER (ORDER BY from_ms), 9e15) AS to_ms, offset_ms FROM paris_offsets
+  WHERE from_ms < ${to} AND from_ms >= (SELECT max(from_ms) FROM paris_offsets WHERE from_ms <= ${from}))`;
+
+/** One device × quantity × local day of hourly means: hours with data, their maximum and their mean. */
+export interface DailyHourMeans {
+  deviceId: number;
+  key: string;
+  day: string;
+  hours: number;
+  maxMean: number;
+  meanOfMeans: number;
+}
+
+/**
+ * Per local day, the count, maximum and mean of the hourly means (rollup_hour sum / count) of
+ * some quantities, for the local days from..to (UTC bounds given): what ATMO needs, computed in
+ * D1 so that a year is 365 rows per pollutant and station, not 8,760.
+ */
+export async function loadDailyHourMeans(
+  db: D1Database,
+  deviceIds: readonly number[],
+  keys: readonly string[],
+  fromMs: number,
+  toMs: number,
+): Promise<DailyHourMeans[]> {
+  if (deviceIds.length === 0 || keys.length === 0) return [];
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `WITH ${offsetsCte("?3", "?4")},
+         h AS (
+           SELECT r.device_id AS deviceId, q.key AS key, r.hour AS hour, sum(r.sum / q.scale) / sum(r.count) AS mean
+           FROM json_each(?1) AS d
+             CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (SELECT value FROM json_each(?2))) AS q
+             CROSS JOIN rollup_hour AS r
+           WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.hour >= ?3 AND r.hour < ?4
+           GROUP BY r.device_id, q.key, r.hour)
+         SELECT deviceId, key, date((hour + o.offset_ms) / 1000, 'unixepoch') AS day, count(*) AS hours, max(mean) AS maxMean, avg(mean) AS meanOfMeans
+         FROM h JOIN o ON h.hour >= o.from_ms AND h.hour < o.to_ms GROUP BY deviceId, key, day ORDER BY deviceId, key, day`,
+      )
+      .bind(JSON.stringify(deviceIds), JSON.stringify(keys), fromMs, toMs)
+      .all<DailyHourMeans>(),
+  );
+  return results;
+}
+
+/** One device × noise day × period of hourly LAeq: hours with data and the mean of 10^(LAeq_h/10). */
+export interface NoisePeriodEnergy {
+  deviceId: number;
+  /** The noise day D (06:00 on D to 06:00 on D+1). */
+  day: string;
+  period: "day" | "evening" | "night";
+  hours: number;
+  meanEnergy: number;
+}
+
+/**
+ * Per noise day and period (06–18, 18–22, 22–06 local), the number of hours with `sound.laeq` and
+ * the mean over those hours of 10^(LAeq_h/10) = energy_h / count_h (rollup_hour), for hours in
+ * [fromMs, toMs): the energetic mean of the period is 10·log10(meanEnergy).
+ */
+export async function loadNoisePeriods(db: D1Database, deviceIds: readonly number[], fromMs: number, toMs: number): Promise<NoisePeriodEnergy[]> {
+  if (deviceIds.length === 0) return [];
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `WITH ${offsetsCte("?2", "?3")},
+         u AS (
+           SELECT r.device_id AS deviceId, r.hour AS hour, sum(r.energy) / sum(r.count) AS e
+           FROM json_each(?1) AS d
+             CROSS JOIN (SELECT id FROM quantities WHERE key = 'sound.laeq') AS q
+             CROSS JOIN rollup_hour AS r
+           WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.hour >= ?2 AND r.hour < ?3 AND r.energy > 0
+           GROUP BY r.device_id, r.hour),
+         h AS (SELECT deviceId, hour + o.offset_ms AS local, e FROM u JOIN o ON u.hour >= o.from_ms AND u.hour < o.to_ms),
+         p AS (
+           SELECT deviceId, date((local - 21600000) / 1000, 'unixepoch') AS day,
+             CASE WHEN (local / 3600000) % 24 BETWEEN 6 AND 17 THEN 'day' WHEN (local / 3600000) % 24 BETWEEN 18 AND 21 THEN 'evening' ELSE 'night' END AS period,
+             e FROM h)
+         SELECT deviceId, day, period, count(*) AS hours, avg(e) AS meanEnergy FROM p GROUP BY deviceId, day, period ORDER BY deviceId, day`,
+      )
+      .bind(JSON.stringify(deviceIds), fromMs, toMs)
+      .all<NoisePeriodEnergy>(),
   );
   return results;
 }

@@ -178,3 +178,75 @@ export async function listDevicesWithData(db: D1Database): Promise<number[]> {
   );
   return results.map((r) => r.id);
 }
+
+/** Per device × quantity × local day: statistics of the day's hourly means (ATMO, noise periods). */
+export interface HourMeanStats {
+  deviceId: number;
+  quantity: string;
+  /** The local date the hours are counted to (see `dayStartHour`). */
+  day: string;
+  /** Hours with data. */
+  hours: number;
+  /** Smallest, largest and sum of the hourly means (real units). */
+  meanMin: number;
+  meanMax: number;
+  meanSum: number;
+  /** Σ over the hours of energy / count = Σ 10^(LAeq_h/10) for a dB quantity (energetic means of periods), else null. */
+  energyMeanSum: number | null;
+}
+
+export interface HourMeanStatsQuery {
+  deviceIds: readonly number[];
+  quantity: string | readonly string[];
+  /** Local days, both included. */
+  from: string;
+  to: string;
+  /** Local hour at which a day starts (noise days run 06:00 → 06:00); default 0. */
+  dayStartHour?: number;
+  /** Only hours whose local start hour h is in [fromHour, toHour), or, when fromHour > toHour, past midnight (22 → 6). */
+  window?: { fromHour: number; toHour: number };
+}
+
+/**
+ * Daily statistics of hourly means, computed in SQL from rollup_hour, for indicators over long
+ * ranges (a year of ATMO for a commune is 365 rows per station and pollutant instead of 8,760).
+ * The UTC → Europe/Paris offset comes from paris_offsets joined by interval: each offset period
+ * in the range is one range seek per device × quantity, not a lookup per hour.
+ *
+ * @example
+ * // ATMO: NO2 daily maximum hourly mean and hours with data, per station
+ * await listHourMeanStats(db, { deviceIds: stations, quantity: "air.no2", from: "2026-01-01", to: "2026-12-31" });
+ * // Noise: Σ 10^(LAeq_h/10) over 22:00–06:00, counted to the day the night starts
+ * await listHourMeanStats(db, { deviceIds: [id], quantity: "sound.laeq", from, to, dayStartHour: 6, window: { fromHour: 22, toHour: 6 } });
+ */
+export async function listHourMeanStats(db: D1Database, q: HourMeanStatsQuery): Promise<HourMeanStats[]> {
+  if (q.deviceIds.length === 0) return [];
+  const shift = (q.dayStartHour ?? 0) * 3_600_000;
+  // A margin of a day each side: the days themselves are selected by their computed date.
+  const fromMs = Date.parse(`${q.from}T00:00:00Z`) - 86_400_000 + shift;
+  const toMs = Date.parse(`${q.to}T00:00:00Z`) + 2 * 86_400_000 + shift;
+  const w = q.window ?? { fromHour: 0, toHour: 24 };
+  const localHour = "(((r.hour + o.offset_ms) / 3600000) % 24)";
+  const windowSql = w.fromHour <= w.toHour ? `AND ${localHour} >= ?7 AND ${localHour} < ?8` : `AND (${localHour} >= ?7 OR ${localHour} < ?8)`;
+  const sql = `
+    SELECT r.device_id AS deviceId, q.key AS quantity, date((r.hour + o.offset_ms - ?6) / 1000, 'unixepoch') AS day,
+           count(*) AS hours, min(r.sum / r.count / q.scale) AS meanMin, max(r.sum / r.count / q.scale) AS meanMax,
+           sum(r.sum / r.count / q.scale) AS meanSum, sum(r.energy / r.count) AS energyMeanSum
+    FROM (SELECT from_ms, coalesce(lead(from_ms) OVER (ORDER BY from_ms), 9000000000000000) AS to_ms, offset_ms FROM paris_offsets) AS o
+    CROSS JOIN json_each(?1) AS d
+    CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (SELECT value FROM json_each(?2))) AS q
+    CROSS JOIN rollup_hour AS r
+    WHERE o.to_ms > ?4 AND o.from_ms < ?5
+      AND r.device_id = d.value AND r.quantity_id = q.id AND r.hour >= max(o.from_ms, ?4) AND r.hour < min(o.to_ms, ?5)
+      ${windowSql}
+      AND date((r.hour + o.offset_ms - ?6) / 1000, 'unixepoch') BETWEEN ?3 AND ?9
+    GROUP BY r.device_id, q.key, day
+    ORDER BY r.device_id, q.key, day`;
+  const { results } = await d1(() =>
+    db
+      .prepare(sql)
+      .bind(JSON.stringify(q.deviceIds), keys(q.quantity), q.from, fromMs, toMs, shift, w.fromHour, w.toHour, q.to)
+      .all<HourMeanStats>(),
+  );
+  return results;
+}

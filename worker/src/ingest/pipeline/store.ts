@@ -154,9 +154,15 @@ const heldNote = (n: number) =>
 /** The uplink's note says when some of its readings are an earlier uplink's: one statement, only when that happens. */
 async function noteHeldReadings(db: D1Database, notes: readonly (readonly [number, number, number, string])[], budget: QueryBudget): Promise<void> {
   if (notes.length === 0) return;
-  const statements = prepareAppendUplinkNotes(db, notes);
-  budget.spend(statements.length);
-  await runBatchResults(db, statements);
+  // The uplinks and readings are committed already: a note that cannot be written is logged, and
+  // must not send them back through the store step as if they had failed.
+  try {
+    const statements = prepareAppendUplinkNotes(db, notes);
+    budget.spend(statements.length);
+    await runBatchResults(db, statements);
+  } catch (error) {
+    console.error(`ingest: notes of ${notes.length} uplinks whose readings an earlier uplink holds not written: ${String(error)}`);
+  }
 }
 
 export function storedUplink(store: UplinkToStore, heldByEarlier = 0): Outcome {

@@ -1,0 +1,268 @@
+/**
+ * The answers the benchmark times, each computed twice: from the rollups (store/rollups.ts, what
+ * the routes and indicators read) and, as the baseline, from the raw readings with no rollup —
+ * the same figures, which run.ts checks agree before timing them. Indicator arithmetic is
+ * h-indicators' (worker/src/indicators): atmoClass/atmoDay, lden, linearFit.
+ */
+import { ATMO_MIN_HOURS, type AtmoPollutant, atmoClass, atmoDay, type AtmoDay } from "../../worker/src/indicators/atmo.ts";
+import { linearFit } from "../../worker/src/indicators/math.ts";
+import { lden } from "../../worker/src/indicators/noise.ts";
+import { type HourMeanStats, listHourMeanStats, listHourRollups } from "../../worker/src/store/rollups.ts";
+
+const DAY_MS = 86_400_000;
+const POLLUTANTS: Record<string, AtmoPollutant> = { "air.no2": "no2", "air.o3": "o3", "air.so2": "so2", "air.pm10": "pm10", "air.pm2_5": "pm2_5" };
+const MAX_STAT: ReadonlySet<AtmoPollutant> = new Set(["no2", "o3", "so2"]);
+
+export interface Context {
+  db: D1Database;
+  commune: string;
+  communeDevices: number[];
+  communeStations: number[];
+  station: number;
+  noiseDevice: number;
+  /** Every device of the metropolis. */
+  devices: number[];
+  meters: number[];
+  bins: number[];
+  at: number;
+  year: { from: string; to: string };
+}
+
+/** Latest value of every quantity of every device of a commune: one primary-key seek per device × quantity. */
+export async function latestOfCommune(c: Context) {
+  const { results } = await c.db
+    .prepare(
+      `SELECT d.id AS deviceId, q.key AS quantity, r.time, r.value / pow(10.0, q.decimals) AS value
+       FROM devices d CROSS JOIN quantities q CROSS JOIN readings r
+       WHERE d.commune = ?1 AND r.device_id = d.id AND r.quantity_id = q.id
+         AND r.time = (SELECT max(time) FROM readings WHERE device_id = d.id AND quantity_id = q.id)
+       ORDER BY 1, 2`,
+    )
+    .bind(c.commune)
+    .all();
+  return results;
+}
+
+/** Baseline: the same from a scan of the commune's readings (what a rollup-less GROUP BY does). */
+export async function latestOfCommuneRaw(c: Context) {
+  const { results } = await c.db
+    .prepare(
+      `SELECT r.device_id AS deviceId, q.key AS quantity, max(r.time) AS time, r.value / pow(10.0, q.decimals) AS value
+       FROM readings r JOIN quantities q ON q.id = r.quantity_id JOIN devices d ON d.id = r.device_id
+       WHERE d.commune = ?1 GROUP BY r.device_id, q.key ORDER BY 1, 2`,
+    )
+    .bind(c.commune)
+    .all();
+  return results;
+}
+
+/** A 30-day hourly series (min, max, mean, count) of one station's NO2. */
+export async function hourlySeries(c: Context) {
+  const rows = await listHourRollups(c.db, { deviceIds: [c.station], quantity: "air.no2", from: c.at - 30 * DAY_MS, to: c.at });
+  return rows.map((r) => ({ hour: r.hour, count: r.count, min: r.min, max: r.max, mean: r.mean }));
+}
+
+export async function hourlySeriesRaw(c: Context) {
+  const { results } = await c.db
+    .prepare(
+      `SELECT r.time - r.time % 3600000 AS hour, count(*) AS count, min(r.value) / pow(10.0, q.decimals) AS min, max(r.value) / pow(10.0, q.decimals) AS max,
+              sum(r.value) / pow(10.0, q.decimals) / count(*) AS mean
+       FROM readings r JOIN quantities q ON q.id = r.quantity_id
+       WHERE r.device_id = ?1 AND q.key = 'air.no2' AND r.time >= ?2 AND r.time < ?3 GROUP BY hour ORDER BY hour`,
+    )
+    .bind(c.station, c.at - 30 * DAY_MS, c.at)
+    .all<{ hour: number; count: number; min: number; max: number; mean: number }>();
+  return results;
+}
+
+/** ATMO of each day from per-station daily statistics of hourly means (h-indicators' classes and index). */
+function atmoFromStats(stats: readonly HourMeanStats[], from: string, to: string): AtmoDay[] {
+  const byDay = new Map<string, Record<AtmoPollutant, number | null>>();
+  for (const s of stats) {
+    const p = POLLUTANTS[s.quantity];
+    if (!p || s.hours < ATMO_MIN_HOURS) continue;
+    const sub = atmoClass(p, MAX_STAT.has(p) ? s.meanMax : s.meanSum / s.hours);
+    let day = byDay.get(s.day);
+    if (!day) byDay.set(s.day, (day = { no2: null, o3: null, pm10: null, pm2_5: null, so2: null }));
+    if (day[p] === null || sub > day[p]!) day[p] = sub;
+  }
+  const out: AtmoDay[] = [];
+  for (let d = from; d <= to; d = new Date(Date.parse(`${d}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10)) {
+    out.push(atmoDay(d, byDay.get(d) ?? { no2: null, o3: null, pm10: null, pm2_5: null, so2: null }));
+  }
+  return out;
+}
+
+/** A year of daily ATMO of a commune (each sub-index the highest over its stations). */
+export async function atmoYear(c: Context) {
+  const stats = await listHourMeanStats(c.db, { deviceIds: c.communeStations, quantity: Object.keys(POLLUTANTS), from: c.year.from, to: c.year.to });
+  return atmoFromStats(stats, c.year.from, c.year.to);
+}
+
+/** The same daily statistics of hourly means from raw readings: hours grouped from readings first. */
+async function hourMeanStatsRaw(c: Context, deviceIds: number[], keys: string[], from: string, to: string, dayStartHour = 0, window = { fromHour: 0, toHour: 24 }) {
+  const shift = dayStartHour * 3_600_000;
+  const lo = Date.parse(`${from}T00:00:00Z`) - DAY_MS + shift;
+  const hi = Date.parse(`${to}T00:00:00Z`) + 2 * DAY_MS + shift;
+  const localHour = "(((h.hour + h.offset_ms) / 3600000) % 24)";
+  const windowSql = window.fromHour <= window.toHour ? `${localHour} >= ?6 AND ${localHour} < ?7` : `(${localHour} >= ?6 OR ${localHour} < ?7)`;
+  const { results } = await c.db
+    .prepare(
+      `WITH h AS (
+         SELECT r.device_id, q.key, r.time - r.time % 3600000 AS hour, sum(r.value) / count(*) / pow(10.0, q.decimals) AS mean,
+                CASE WHEN q.unit = 'dB' THEN sum(pow(10.0, r.value / pow(10.0, q.decimals) / 10.0)) / count(*) END AS energyMean,
+                (SELECT offset_ms FROM paris_offsets WHERE from_ms <= r.time - r.time % 3600000 ORDER BY from_ms DESC LIMIT 1) AS offset_ms
+         FROM readings r JOIN quantities q ON q.id = r.quantity_id
+         WHERE r.device_id IN (SELECT value FROM json_each(?1)) AND q.key IN (SELECT value FROM json_each(?2)) AND r.time >= ?3 AND r.time < ?4
+         GROUP BY r.device_id, q.key, hour)
+       SELECT h.device_id AS deviceId, h.key AS quantity, date((h.hour + h.offset_ms - ?5) / 1000, 'unixepoch') AS day, count(*) AS hours,
+              min(h.mean) AS meanMin, max(h.mean) AS meanMax, sum(h.mean) AS meanSum, sum(h.energyMean) AS energyMeanSum
+       FROM h WHERE ${windowSql} AND date((h.hour + h.offset_ms - ?5) / 1000, 'unixepoch') BETWEEN ?8 AND ?9
+       GROUP BY h.device_id, h.key, day ORDER BY 1, 2, 3`,
+    )
+    .bind(JSON.stringify(deviceIds), JSON.stringify(keys), lo, hi, shift, window.fromHour, window.toHour, from, to)
+    .all<HourMeanStats>();
+  return results;
+}
+
+export async function atmoYearRaw(c: Context) {
+  const stats = await hourMeanStatsRaw(c, c.communeStations, Object.keys(POLLUTANTS), c.year.from, c.year.to);
+  return atmoFromStats(stats, c.year.from, c.year.to);
+}
+
+const PERIODS = { day: { fromHour: 6, toHour: 18 }, evening: { fromHour: 18, toHour: 22 }, night: { fromHour: 22, toHour: 6 } } as const;
+
+function noiseDays(periods: Record<keyof typeof PERIODS, readonly HourMeanStats[]>) {
+  const level = (s: HourMeanStats | undefined) => (s && s.energyMeanSum !== null && s.hours > 0 ? 10 * Math.log10(s.energyMeanSum / s.hours) : null);
+  const index = (rows: readonly HourMeanStats[]) => new Map(rows.map((r) => [r.day, r]));
+  const [d, e, n] = [index(periods.day), index(periods.evening), index(periods.night)];
+  const days = [...new Set([...d.keys(), ...e.keys(), ...n.keys()])].sort();
+  return days.map((date) => {
+    const [ld, le, ln] = [level(d.get(date)), level(e.get(date)), level(n.get(date))];
+    const l = ld !== null && le !== null && ln !== null ? lden(ld, le, ln) : null;
+    const r = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+    return { date, lday: r(ld), levening: r(le), lnight: r(ln), lden: r(l), exceeds: { whoLden: l === null ? null : l > 53, whoLnight: ln === null ? null : ln > 45 } };
+  });
+}
+
+/** A year of daily noise (Lday, Levening, Lnight, Lden) of one device. */
+export async function noiseYear(c: Context) {
+  const q = (window: { fromHour: number; toHour: number }) =>
+    listHourMeanStats(c.db, { deviceIds: [c.noiseDevice], quantity: "sound.laeq", from: c.year.from, to: c.year.to, dayStartHour: 6, window });
+  const [day, evening, night] = await Promise.all([q(PERIODS.day), q(PERIODS.evening), q(PERIODS.night)]);
+  return noiseDays({ day, evening, night });
+}
+
+export async function noiseYearRaw(c: Context) {
+  const q = (window: { fromHour: number; toHour: number }) => hourMeanStatsRaw(c, [c.noiseDevice], ["sound.laeq"], c.year.from, c.year.to, 6, window);
+  const [day, evening, night] = await Promise.all([q(PERIODS.day), q(PERIODS.evening), q(PERIODS.night)]);
+  return noiseDays({ day, evening, night });
+}
+
+/**
+ * Alerts of the metropolis at `at`: offline devices (no uplink for 3 intervals of 15 min),
+ * batteries predicted under 2.5 V within 30 days (least squares over the daily means of 30 days),
+ * suspected leaks (water consumed in every night hour 00–05 of the last 3 nights), bins at or
+ * above 80 %.
+ */
+async function alertsWith(c: Context, batteryDays: () => Promise<{ deviceId: number; day: number; mean: number }[]>, nightHours: () => Promise<{ deviceId: number; hour: number; max: number }[]>) {
+  const offline = await c.db
+    .prepare("SELECT device_id AS deviceId, last_seen_at AS since FROM device_state WHERE last_seen_at < ?1 ORDER BY 1")
+    .bind(c.at - 3 * 15 * 60_000)
+    .all<{ deviceId: number; since: number }>();
+  const byDevice = new Map<number, { x: number; y: number }[]>();
+  for (const b of await batteryDays()) {
+    const points = byDevice.get(b.deviceId) ?? [];
+    points.push({ x: b.day, y: b.mean });
+    byDevice.set(b.deviceId, points);
+  }
+  const batteries: { deviceId: number; emptyAt: number }[] = [];
+  for (const [deviceId, points] of byDevice) {
+    const fit = linearFit(points);
+    if (!fit || fit.slope >= 0) continue;
+    const emptyAt = (2.5 - fit.intercept) / fit.slope;
+    if (emptyAt <= c.at + 30 * DAY_MS) batteries.push({ deviceId, emptyAt });
+  }
+  // Consumption of an hour = its last index − the last index before it (the previous hour's max).
+  const hours = await nightHours();
+  const leaks: number[] = [];
+  for (const deviceId of c.meters) {
+    const h = hours.filter((x) => x.deviceId === deviceId);
+    let nights = 0;
+    for (let n = 1; n <= 3; n++) {
+      const midnight = c.at - (c.at % DAY_MS) - n * DAY_MS;
+      const flows: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        const cur = h.find((x) => x.hour === midnight + k * 3_600_000);
+        const prev = h.find((x) => x.hour === midnight + (k - 1) * 3_600_000);
+        if (cur && prev) flows.push(cur.max - prev.max);
+      }
+      if (flows.length > 0 && Math.min(...flows) > 0) nights++;
+    }
+    if (nights === 3) leaks.push(deviceId);
+  }
+  const bins = await c.db
+    .prepare(
+      `SELECT d.value AS deviceId, r.value AS fill FROM json_each(?1) d CROSS JOIN quantities q CROSS JOIN readings r
+       WHERE q.key = 'level.fill' AND r.device_id = d.value AND r.quantity_id = q.id
+         AND r.time = (SELECT max(time) FROM readings WHERE device_id = d.value AND quantity_id = q.id AND time <= ?2) AND r.value >= 80`,
+    )
+    .bind(JSON.stringify(c.bins), c.at)
+    .all<{ deviceId: number; fill: number }>();
+  return { offline: offline.results, batteries: batteries.sort((a, b) => a.deviceId - b.deviceId), leaks, bins: bins.results };
+}
+
+export function alerts(c: Context) {
+  return alertsWith(
+    c,
+    async () =>
+      (
+        await c.db
+          .prepare(
+            `SELECT r.device_id AS deviceId, unixepoch(r.day) * 1000 AS day, r.sum / r.count / pow(10.0, q.decimals) AS mean
+             FROM json_each(?3) d CROSS JOIN quantities q CROSS JOIN rollup_day r
+             WHERE q.key = 'battery' AND r.device_id = d.value AND r.quantity_id = q.id AND r.day > ?1 AND r.day <= ?2`,
+          )
+          .bind(new Date(c.at - 31 * DAY_MS).toISOString().slice(0, 10), new Date(c.at).toISOString().slice(0, 10), JSON.stringify(c.devices))
+          .all<{ deviceId: number; day: number; mean: number }>()
+      ).results,
+    async () =>
+      (await listHourRollups(c.db, { deviceIds: c.meters, quantity: "metering.water.total", from: c.at - 4 * DAY_MS, to: c.at })).map((h) => ({
+        deviceId: h.deviceId,
+        hour: h.hour,
+        max: h.max,
+      })),
+  );
+}
+
+export function alertsRaw(c: Context) {
+  return alertsWith(
+    c,
+    async () =>
+      (
+        await c.db
+          .prepare(
+            `SELECT r.device_id AS deviceId, date((r.time + (SELECT offset_ms FROM paris_offsets WHERE from_ms <= r.time ORDER BY from_ms DESC LIMIT 1)) / 1000, 'unixepoch') AS local,
+                    unixepoch(date((r.time + (SELECT offset_ms FROM paris_offsets WHERE from_ms <= r.time ORDER BY from_ms DESC LIMIT 1)) / 1000, 'unixepoch')) * 1000 AS day,
+                    sum(r.value) / count(*) / pow(10.0, q.decimals) AS mean
+             FROM json_each(?5) d CROSS JOIN quantities q CROSS JOIN readings r
+             WHERE q.key = 'battery' AND r.device_id = d.value AND r.quantity_id = q.id AND r.time >= ?1 AND r.time < ?2
+             GROUP BY r.device_id, local HAVING local > ?3 AND local <= ?4`,
+          )
+          .bind(c.at - 33 * DAY_MS, c.at + DAY_MS, new Date(c.at - 31 * DAY_MS).toISOString().slice(0, 10), new Date(c.at).toISOString().slice(0, 10), JSON.stringify(c.devices))
+          .all<{ deviceId: number; day: number; mean: number }>()
+      ).results,
+    async () =>
+      (
+        await c.db
+          .prepare(
+            `SELECT r.device_id AS deviceId, r.time - r.time % 3600000 AS hour, max(r.value) / pow(10.0, q.decimals) AS max
+             FROM readings r JOIN quantities q ON q.id = r.quantity_id
+             WHERE r.device_id IN (SELECT value FROM json_each(?1)) AND q.key = 'metering.water.total' AND r.time >= ?2 AND r.time < ?3
+             GROUP BY r.device_id, hour`,
+          )
+          .bind(JSON.stringify(c.meters), c.at - 4 * DAY_MS, c.at)
+          .all<{ deviceId: number; hour: number; max: number }>()
+      ).results,
+  );
+}

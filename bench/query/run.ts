@@ -1,0 +1,157 @@
+/**
+ * `npm run bench:query` — read-side latency over a synthetic year (issue 9 §6).
+ *
+ * 1. A local D1 (temporary state directory, or --persist-to) migrated and seeded with the demo
+ *    metropolis; the quantities synchronised by the store (syncQuantities) through wrangler's
+ *    platform proxy; then the year written in bulk into the D1 file (seed.ts explains how and why).
+ * 2. Through the platform proxy — the D1 binding the Worker gets, run by workerd — each query is
+ *    run `--runs` times with the rollups and as the baseline from raw readings (same answers,
+ *    checked equal first); p50 and p95 of each, and their ratio.
+ *
+ * Options: --sensors 200 --days 365 --runs 30 --persist-to DIR (kept; reused with --reuse).
+ * Floors: p95 < 50 ms for each rollup query; ≥ 10× faster than the baseline on the year-long ones.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { parseArgs } from "node:util";
+import { getPlatformProxy } from "wrangler";
+import { quantitySpecs } from "../../worker/src/ingest/decode/quantities.ts";
+import { syncQuantities } from "../../worker/src/store/quantities.ts";
+import { migrateLocal, ROOT, seedLocal } from "../../worker/scripts/local.ts";
+import * as Q from "./queries.ts";
+import { type BenchDevice, insertBenchDevices, seedYear } from "./seed.ts";
+
+const { values } = parseArgs({
+  options: {
+    sensors: { type: "string", default: "200" },
+    days: { type: "string", default: "365" },
+    runs: { type: "string", default: "30" },
+    "persist-to": { type: "string" },
+    reuse: { type: "boolean", default: false },
+  },
+});
+const sensors = Number(values.sensors);
+const days = Number(values.days);
+const runs = Number(values.runs);
+const persist = values["persist-to"] ?? mkdtempSync(join(tmpdir(), "cigale-bench-query-"));
+mkdirSync(persist, { recursive: true });
+const COMMUNES = ["13001", "13055", "13005", "13056"];
+// The year ends at the last midnight UTC before the run: every day of it is whole.
+const END = Date.UTC(2026, 10, 30);
+
+const proxyOf = () => getPlatformProxy<{ DB: D1Database }>({ configPath: join(ROOT, "wrangler.toml"), persist: { path: join(persist, "v3") }, remoteBindings: false });
+
+function d1File(): string {
+  const dir = join(persist, "v3/d1/miniflare-D1DatabaseObject");
+  const f = readdirSync(dir).find((x) => x.endsWith(".sqlite") && x !== "metadata.sqlite");
+  if (!f) throw new Error(`no D1 database in ${dir}`);
+  return join(dir, f);
+}
+
+let devices: BenchDevice[];
+const seeded = values.reuse && existsSync(join(persist, "v3"));
+if (!seeded) {
+  migrateLocal(persist);
+  await seedLocal(persist);
+  {
+    const proxy = await proxyOf();
+    await syncQuantities(proxy.env.DB, quantitySpecs());
+    await proxy.dispose();
+  }
+  const db = new DatabaseSync(d1File());
+  devices = insertBenchDevices(db, { sensors, days, end: END, communes: COMMUNES });
+  const quantities = new Map(
+    (db.prepare("SELECT id, key, decimals FROM quantities WHERE retired_at IS NULL").all() as { id: number; key: string; decimals: number }[]).map((q) => [q.key, q]),
+  );
+  const t0 = performance.now();
+  const n = seedYear(db, devices, quantities, { sensors, days, end: END, communes: COMMUNES });
+  console.log(`seeded ${n.toLocaleString("en")} readings of ${devices.length} sensors over ${days} days in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  db.close();
+} else {
+  const db = new DatabaseSync(d1File());
+  devices = db.prepare("SELECT id, dev_eui AS devEui, profile, commune FROM devices WHERE tags LIKE '%bench%' ORDER BY id").all() as unknown as BenchDevice[];
+  db.close();
+}
+
+const proxy = await proxyOf();
+const db = proxy.env.DB;
+const commune = "13055";
+const of = (profile: string, c?: string) => devices.filter((d) => d.profile === profile && (!c || d.commune === c)).map((d) => d.id);
+const lastDay = new Date(END - 1).toISOString().slice(0, 10);
+const firstDay = new Date(END - (days - 1) * 86_400_000 - 1).toISOString().slice(0, 10);
+const ctx: Q.Context = {
+  db,
+  commune,
+  communeDevices: devices.filter((d) => d.commune === commune).map((d) => d.id),
+  communeStations: of("env", commune),
+  station: of("env", commune)[0]!,
+  noiseDevice: of("noise", commune)[0]!,
+  devices: devices.map((d) => d.id),
+  meters: of("meter"),
+  bins: of("waste"),
+  at: END,
+  year: { from: firstDay, to: lastDay },
+};
+
+interface Case {
+  name: string;
+  yearLong: boolean;
+  rollup: () => Promise<unknown>;
+  raw: () => Promise<unknown>;
+}
+const cases: Case[] = [
+  { name: `latest values of commune ${commune} (${ctx.communeDevices.length} devices)`, yearLong: false, rollup: () => Q.latestOfCommune(ctx), raw: () => Q.latestOfCommuneRaw(ctx) },
+  { name: "30-day hourly series of a device (NO2)", yearLong: false, rollup: () => Q.hourlySeries(ctx), raw: () => Q.hourlySeriesRaw(ctx) },
+  { name: `a year of daily ATMO of commune ${commune} (${ctx.communeStations.length} stations)`, yearLong: true, rollup: () => Q.atmoYear(ctx), raw: () => Q.atmoYearRaw(ctx) },
+  { name: "a year of daily noise of a device (Lday/Levening/Lnight/Lden)", yearLong: true, rollup: () => Q.noiseYear(ctx), raw: () => Q.noiseYearRaw(ctx) },
+  { name: "alerts of the metropolis (offline, batteries, leaks, bins)", yearLong: false, rollup: () => Q.alerts(ctx), raw: () => Q.alertsRaw(ctx) },
+];
+
+function round(x: unknown): unknown {
+  if (typeof x === "number") return Number(x.toPrecision(9));
+  if (Array.isArray(x)) return x.map(round);
+  if (x && typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, round(v)]));
+  return x;
+}
+
+async function time(f: () => Promise<unknown>, n: number): Promise<{ p50: number; p95: number }> {
+  await f(); // warm the page cache and the statement cache
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await f();
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  const at = (q: number) => ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)]!;
+  return { p50: at(0.5), p95: at(0.95) };
+}
+
+// What any D1 call costs from here (Node → platform proxy → workerd → SQLite and back): the floor under every figure.
+const roundTrip = await time(() => db.prepare("SELECT 1").first(), runs);
+console.log(`D1 round trip through the platform proxy (SELECT 1): p50 ${roundTrip.p50.toFixed(1)} ms p95 ${roundTrip.p95.toFixed(1)} ms`);
+
+const rows: { query: string; rollups: { p50: number; p95: number }; baseline: { p50: number; p95: number }; ratioP50: number; ok: boolean }[] = [];
+try {
+  for (const c of cases) {
+    const [a, b] = [JSON.stringify(round(await c.rollup())), JSON.stringify(round(await c.raw()))];
+    if (a !== b) throw new Error(`${c.name}: the rollup answer differs from the baseline's\nrollups:  ${a.slice(0, 400)}\nbaseline: ${b.slice(0, 400)}`);
+    const rollups = await time(c.rollup, runs);
+    const baseline = await time(c.raw, Math.max(3, Math.ceil(runs / 5)));
+    const ratioP50 = baseline.p50 / rollups.p50;
+    const ok = rollups.p95 < 50 && (!c.yearLong || ratioP50 >= 10);
+    rows.push({ query: c.name, rollups, baseline, ratioP50, ok });
+    console.log(
+      `${ok ? "ok  " : "FAIL"} ${c.name}: rollups p50 ${rollups.p50.toFixed(1)} ms p95 ${rollups.p95.toFixed(1)} ms | baseline p50 ${baseline.p50.toFixed(1)} ms p95 ${baseline.p95.toFixed(1)} ms | ×${ratioP50.toFixed(1)}`,
+    );
+  }
+} finally {
+  await proxy.dispose();
+}
+mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+writeFileSync(join(ROOT, "bench/results/query.json"), `${JSON.stringify({ sensors, days, runs, roundTrip, rows }, null, 2)}\n`);
+if (!values["persist-to"]) rmSync(persist, { recursive: true, force: true });
+if (rows.some((r) => !r.ok)) process.exitCode = 1;
