@@ -144,6 +144,7 @@ describe("series", () => {
   it("refuses what it cannot answer: unknown or non-numeric quantity, from after to, too long a span, raw buckets for a commune", async () => {
     const cases: [string, string][] = [
       [`/v1/devices/${w.aixAir}/series?quantity=air.nothing&${day}`, "UNKNOWN_QUANTITY"],
+      [`/v1/devices/${w.aixAir}/series?quantity=alarm.tamper&${day}`, "NOT_NUMERIC"],
       [`/v1/devices/${w.aixAir}/series?${day}`, "INVALID_REQUEST"],
       [`/v1/devices/${w.aixAir}/series?quantity=air.no2&from=${iso(DAY + HOUR)}&to=${iso(DAY)}`, "INVALID_REQUEST"],
       [`/v1/devices/${w.aixAir}/series?quantity=air.no2&bucket=raw&from=2026-01-01&to=2026-03-01`, "INVALID_REQUEST"],
