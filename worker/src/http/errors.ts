@@ -1,14 +1,14 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { RequestError } from "../api/errors.ts";
 import { AuthError, type AuthErrorKind, RateLimitedError } from "../auth/errors.ts";
 import { IngestError, type IngestErrorKind } from "../ingest/errors.ts";
 import { StoreError, type StoreErrorKind } from "../store/errors.ts";
 
 /** The one error body of the API: a stable code and a message that says what to fix. */
-export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).openapi("Error");
 export type ErrorBody = z.output<typeof errorBodySchema>;
 
 export function errorBody(code: string, message: string): ErrorBody {
