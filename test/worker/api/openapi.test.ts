@@ -147,7 +147,7 @@ describe("the OpenAPI document", () => {
       required: ["result", "event", "devEui", "time"],
       properties: { result: { enum: ["accepted", "deferred"] }, message: { type: "string" } },
     });
-    expect(ignored).toMatchObject({ required: ["result", "messageType", "devEui", "time", "message"], properties: { result: { const: "ignored" } } });
+    expect(ignored).toMatchObject({ required: ["result", "messageType", "devEui", "time", "message"], properties: { result: { enum: ["ignored"] } } });
     expect(Object.keys(operation("DELETE /v1/admin/admin-keys/{id}")["responses"])).toEqual(expect.arrayContaining(["200", "404", "409"]));
     expect(Object.keys(operation("POST /v1/admin/territories")["responses"])).toEqual(expect.arrayContaining(["201", "400", "409", "413", "415"]));
   });
@@ -201,7 +201,7 @@ describe("the documented credentials and answers are the app's", () => {
     const schema = (resolve("#/components/schemas/IngestAnswer") as Json)["anyOf"][1] as Json;
     expect(Object.keys(r.body).filter((k) => !(k in schema["properties"])), "undocumented fields").toEqual([]);
     for (const k of schema["required"] as string[]) expect(r.body, k).toHaveProperty(k);
-    expect(r.body["result"]).toBe(schema["properties"]["result"]["const"]);
+    expect(schema["properties"]["result"]["enum"]).toEqual([r.body["result"]]);
   });
 });
 
