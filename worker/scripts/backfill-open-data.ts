@@ -4,7 +4,7 @@
  * Worker writes a finished day's missing file on that first request (streamed from D1 into R2) and
  * answers at once for files already there, so the backfill is idempotent and can be resumed.
  *
- *   node worker/scripts/backfill-open-data.ts --url https://cigale.example.org --from 2026-01-01 --to 2026-01-31 [--dataset noise]
+ *   npm run open:backfill -- --url https://cigale.example.org --from 2026-01-01 --to 2026-01-31 [--dataset noise]
  */
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
@@ -54,9 +54,32 @@ export async function publishedDatasets(url: string, fetcher: typeof fetch = fet
   return doc["@graph"].filter((n) => n["@type"].includes("dcat:Dataset")).map((n) => n["@id"].split("/").pop()!);
 }
 
+const USAGE = `Write the missing daily open-data bulk files (/open/bulk/{dataset}/{day}.csv.gz) of a running Worker.
+
+Usage: npm run open:backfill -- --url <worker URL> --from YYYY-MM-DD --to YYYY-MM-DD [--dataset id …]
+
+Options:
+  --url URL        the Worker (npm run dev serves http://localhost:8787)
+  --from, --to     local days (Europe/Paris), both included
+  --dataset ID     only this dataset (repeatable; default: every dataset of the catalog)
+  --help           this text`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { url: { type: "string" }, from: { type: "string" }, to: { type: "string" }, dataset: { type: "string", multiple: true } } });
-  if (!values.url || !values.from || !values.to) throw new Error("usage: backfill-open-data.ts --url <worker URL> --from YYYY-MM-DD --to YYYY-MM-DD [--dataset id …]");
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { url: { type: "string" }, from: { type: "string" }, to: { type: "string" }, dataset: { type: "string", multiple: true }, help: { type: "boolean" } } }));
+  } catch (error) {
+    console.error(`open:backfill: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (!values.url || !values.from || !values.to) {
+    console.error(`open:backfill: --url, --from and --to are required\n\n${USAGE}`);
+    process.exit(2);
+  }
   const published = await publishedDatasets(values.url);
   const datasets = values.dataset ?? published;
   for (const d of datasets) if (!published.includes(d)) throw new Error(`unknown dataset ${d}; published: ${published.join(", ")}`);
