@@ -81,7 +81,10 @@ function atmoFromStats(stats: readonly HourMeanStats[], from: string, to: string
   for (const s of stats) {
     const p = POLLUTANTS[s.quantity];
     if (!p || s.hours < ATMO_MIN_HOURS) continue;
-    const sub = atmoClass(p, MAX_STAT.has(p) ? s.meanMax : s.meanSum / s.hours);
+    // Rounded to 10⁻⁶ µg/m³: the two ways of summing hourly means differ in the last bits, which
+    // must not move a concentration that sits exactly on a class bound (values have 0.1 resolution).
+    const concentration = Math.round((MAX_STAT.has(p) ? s.meanMax : s.meanSum / s.hours) * 1e6) / 1e6;
+    const sub = atmoClass(p, concentration);
     let day = byDay.get(s.day);
     if (!day) byDay.set(s.day, (day = { no2: null, o3: null, pm10: null, pm2_5: null, so2: null }));
     if (day[p] === null || sub > day[p]!) day[p] = sub;
