@@ -140,6 +140,24 @@ describe("SensorThings API", () => {
     expect((await call<Json>("GET", `${STA}/Things?$expand=Nope`)).status).toBe(400);
   });
 
+  it("top-level Observations in key order, FeaturesOfInterest and the way back from an Observation", async () => {
+    const all = await call<Json>("GET", `${STA}/Observations?$top=1000&$count=true`);
+    expect(all.status).toBe(200);
+    // Counted from the day rollups of public Datastreams: the private meter's 10 readings are not there.
+    expect(all.body["@iot.count"]).toBe(7 * 24 * 6 + 3 + 5);
+    const o = all.body["value"][0];
+    expect(o["@iot.id"]).toMatch(new RegExp(`^${air.id}-`));
+    const back = await call<Json>("GET", `${STA}/Observations('${o["@iot.id"]}')?$expand=Datastream($select=name),FeatureOfInterest`);
+    expect(back.body["Datastream"]).toEqual({ name: "Cours Mirabeau — air.no2" });
+    expect(back.body["FeatureOfInterest"]["feature"]).toEqual({ type: "Point", coordinates: [5.4454, 43.5263] });
+    const foi = await call<Json>("GET", `${STA}/FeaturesOfInterest(${bin.id})/Observations?$count=true`);
+    expect(foi.body["@iot.count"]).toBe(5);
+    expect((await call<Json>("GET", `${STA}/FeaturesOfInterest(${hidden.id})/Observations`)).status).toBe(404);
+    expect((await call<Json>("GET", `${STA}/Observations('${hidden.id}-${no2}-${T}')`)).status).toBe(404);
+    const hl = await call<Json>("GET", `${STA}/Things(${air.id})/HistoricalLocations?$expand=Locations`);
+    expect(hl.body["value"][0]["Locations"][0]["@iot.id"]).toBe(air.id);
+  });
+
   it("nested $expand: the latest Observation of every Datastream of every Thing", async () => {
     const r = await call<Json>("GET", `${STA}/Things?$expand=${encodeURIComponent("Datastreams($expand=Observations($orderby=phenomenonTime desc;$top=1))")}`);
     expect(r.status).toBe(200);

@@ -61,7 +61,7 @@ const int = (name: string, raw: string, max: number): number => {
 
 /** The options of one level, from its raw `$name` → value map; `allowed` gives each set's filterable properties. */
 export function parseOptions(raw: ReadonlyMap<string, string>, filterable: (set: string) => ReadonlySet<string>, set: string, navTarget: (set: string, nav: string) => string | null, depth = 0): Options {
-  for (const key of raw.keys()) if (!["$top", "$skip", "$count", "$select", "$orderby", "$filter", "$expand", "$skiptoken", "$resultFormat"].includes(key)) throw new OptionError(key, `unknown query option ${key}`);
+  for (const key of raw.keys()) if (!["$top", "$skip", "$count", "$select", "$orderby", "$filter", "$expand", "$skiptoken"].includes(key)) throw new OptionError(key, `unknown query option ${key}`);
   const count = raw.get("$count");
   if (count !== undefined && count !== "true" && count !== "false") throw new OptionError("$count", "$count is true or false");
   let filter: FilterNode | null = null;
