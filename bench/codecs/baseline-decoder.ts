@@ -4,7 +4,7 @@
  * the profile declarations, then parse (read every code) and interpret (validate, scale, name).
  * It returns the same result objects as `Codec.decodeUplink` / `decodeDownlink`, error messages
  * included, and is checked against them in test/codecs/baseline.test.ts. Not used in production:
- * the platform decodes with the one engine (DESIGN.md: never a second hand-written decoder).
+ * the platform decodes with the one engine (never a second hand-written decoder: README.md, "The data flow").
  */
 import { buildCatalog, type Catalog } from "../../codecs/profiles/catalog.ts";
 import { PROFILES } from "../../codecs/profiles/index.ts";

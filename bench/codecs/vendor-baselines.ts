@@ -1,6 +1,6 @@
 /**
  * Benchmark baselines: plain TypeScript decoders of the same commercial payload layouts as
- * codecs/vendors/ (reference/commercial-codecs.md §4), producing the same objects for the frames
+ * codecs/vendors/ (the vendors' published payload layouts), producing the same objects for the frames
  * the benchmark decodes (checked before timing). Written here only, for comparison: the product
  * decodes with the WASM engine.
  */

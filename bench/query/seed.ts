@@ -201,7 +201,7 @@ export function seedYear(db: DatabaseSync, devices: readonly BenchDevice[], quan
   db.exec("PRAGMA synchronous = OFF");
   for (const name of ["readings_rollup_insert", "readings_rollup_delete", "readings_rollup_update"]) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
   const insert = db.prepare(INSERT_READINGS_SQL);
-  const bar = new SingleBar({ format: "seed {bar} {value}/{total} devices | {readings} readings | {duration_formatted} | eta {eta_formatted}" });
+  const bar = new SingleBar({ format: "seed {bar} {value}/{total} devices | {readings} readings | {duration_formatted} | eta {eta_formatted}", noTTYOutput: true, notTTYSchedule: 15_000 });
   bar.start(devices.length, 0, { readings: 0 });
   let total = 0;
   // Devices that fall silent a few days before the end (offline alerts).

@@ -1,6 +1,6 @@
 /**
  * Runs a ChirpStack codec script (codecs/build/chirpstack/<profile>.js) the way ChirpStack v4 does
- * (chirpstack/src/codec/js/mod.rs at d77207cd, see ../shared/reference/chirpstack.md §5):
+ * (chirpstack/src/codec/js/mod.rs in the chirpstack/chirpstack repository, at commit d77207cd):
  * QuickJS-NG (the quickjs-emscripten build of it: no WebAssembly, like the rquickjs one), a fresh
  * runtime and context per call, the input object set as the global `chirpstack_input`, and the
  * script wrapped as an ES module — `import { Buffer } from "buffer"` before it,

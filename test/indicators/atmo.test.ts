@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { atmoClass, atmoDays, type HourlyMean } from "../../worker/src/indicators/atmo.ts";
+import { atmoClass, atmoDays, atmoDaysFromSummaries, type HourlyMean } from "../../worker/src/indicators/atmo.ts";
 import { localTimeToUtc } from "../../worker/src/indicators/paris-time.ts";
 
 const H = 3_600_000;
@@ -101,5 +101,25 @@ describe("ATMO daily index", () => {
     expect(day!.index).toBe(4);
     expect(day!.label).toBe("Mauvais");
     expect(day!.pollutants).toEqual(["pm10"]);
+  });
+});
+
+describe("ATMO from daily summaries (what D1 computes)", () => {
+  it("uses the maximum for gases, the mean for particles, and 18 hours at least", () => {
+    const [day] = atmoDaysFromSummaries(
+      [
+        {
+          daily: {
+            o3: [{ date: "2026-07-01", hours: 18, maxMean: 131, meanOfMeans: 60 }],
+            pm2_5: [{ date: "2026-07-01", hours: 24, maxMean: 80, meanOfMeans: 24 }],
+            no2: [{ date: "2026-07-01", hours: 17, maxMean: 400, meanOfMeans: 300 }],
+          },
+        },
+      ],
+      "2026-07-01",
+      "2026-07-01",
+    );
+    // O3 max 131 → 4; PM2.5 mean 24 → 3 (its max, 80, would be 6); NO2 under 18 hours → null.
+    expect(day).toMatchObject({ index: 4, label: "Mauvais", pollutants: ["o3"], subIndices: { no2: null, o3: 4, pm2_5: 3 } });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type HourlyLevel, hourlyLaeq, laeqFromEnergy, lden, noiseDays, noiseLevels } from "../../worker/src/indicators/noise.ts";
+import { type HourlyLevel, hourlyLaeq, laeqFromEnergy, lden, noiseDays, noiseDaysFromPeriods, noiseLevels } from "../../worker/src/indicators/noise.ts";
 import { localTimeToUtc } from "../../worker/src/indicators/paris-time.ts";
 
 const H = 3_600_000;
@@ -85,5 +85,21 @@ describe("noise", () => {
     const autumn = span("2026-10-24", 22, "2026-10-25", 6, (i) => (i === 0 ? 50 : 40));
     expect(autumn).toHaveLength(9);
     expect(noiseLevels(autumn, "2026-10-24", "2026-10-24")[0]!.lnight).toBeCloseTo(43.01, 2);
+  });
+});
+
+describe("noise from period summaries (what D1 computes)", () => {
+  it("turns each period's mean hourly energy into its level", () => {
+    // Day: mean of 10^(L/10) = 10^6 → 60; evening 10^5.5 → 55; night 10^5 → 50 → Lden 60.
+    const periods = [
+      { date: "2026-07-01", period: "day" as const, hours: 12, meanEnergy: 1e6 },
+      { date: "2026-07-01", period: "evening" as const, hours: 4, meanEnergy: 10 ** 5.5 },
+      { date: "2026-07-01", period: "night" as const, hours: 8, meanEnergy: 1e5 },
+      { date: "2026-07-02", period: "day" as const, hours: 3, meanEnergy: 1e7 },
+    ];
+    expect(noiseDaysFromPeriods(periods, "2026-07-01", "2026-07-02")).toEqual([
+      { date: "2026-07-01", lday: 60, levening: 55, lnight: 50, lden: 60, exceeds: { whoLden: true, whoLnight: true, limitLden: false, limitLnight: false } },
+      { date: "2026-07-02", lday: 70, levening: null, lnight: null, lden: null, exceeds: { whoLden: null, whoLnight: null, limitLden: null, limitLnight: null } },
+    ]);
   });
 });

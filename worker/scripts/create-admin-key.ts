@@ -1,8 +1,8 @@
 /**
  * Creates an admin key — the first one of a deployment, or a spare — straight in D1, since the
  * admin API itself needs a key. The key is printed once; only its SHA-256 is stored.
- *   node worker/scripts/create-admin-key.ts --remote --name "ops: Jeanne Martin"
- *   node worker/scripts/create-admin-key.ts --local  --name "local tests"
+ *   npm run admin-key -- --remote --name "ops: Jeanne Martin"
+ *   npm run admin-key -- --local  --name "local tests"
  */
 import { randomBytes } from "node:crypto";
 import { createHash } from "node:crypto";
@@ -13,7 +13,7 @@ const where = args.includes("--remote") ? "--remote" : args.includes("--local") 
 const nameAt = args.indexOf("--name");
 const name = nameAt >= 0 ? args[nameAt + 1] : undefined;
 if (!where || !name) {
-  console.error('usage: node worker/scripts/create-admin-key.ts --remote|--local --name "<who holds it>"');
+  console.error('usage: npm run admin-key -- --remote|--local --name "<who holds it>"');
   process.exit(2);
 }
 

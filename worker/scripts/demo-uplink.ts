@@ -1,7 +1,7 @@
 /**
  * Prints a ChirpStack v4 `up` event (JSON) for a demo device, its payload encoded by the Cigale
  * codec from a reading — what a sensor in the field would send through ChirpStack.
- *   node worker/scripts/demo-uplink.ts [devEui] [fCnt] > worker/demo/chirpstack-up-env.json
+ *   npx node worker/scripts/demo-uplink.ts [devEui] [fCnt] > worker/demo/chirpstack-up-env.json
  */
 import { codec } from "../../codecs/src/node.ts";
 

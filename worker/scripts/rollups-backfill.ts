@@ -48,7 +48,7 @@ try {
       deviceIds.push(row.id);
     }
   }
-  const bar = new SingleBar({ format: "rollups {bar} {value}/{total} devices | {duration_formatted} | eta {eta_formatted}" });
+  const bar = new SingleBar({ format: "rollups {bar} {value}/{total} devices | {duration_formatted} | eta {eta_formatted}", noTTYOutput: true, notTTYSchedule: 5_000 });
   let started = false;
   const started_at = Date.now();
   const { devices } = await backfillRollups(db, {

@@ -1,8 +1,8 @@
 /**
- * Hand-written frames, derived from the payload layouts (../shared/reference/commercial-codecs.md
- * §4) and commented per field, for what the published examples leave out: people counters,
- * metering, Sensative, other report types, low battery, errors, downlink edge cases, and the
- * normalized measurements of each family.
+ * Hand-written frames, derived from the vendors' published payload layouts and commented per
+ * field, for what the published examples leave out: people counters, metering, Sensative, other
+ * report types, low battery, errors, downlink edge cases, and the normalized measurements of each
+ * family.
  */
 import { describe, expect, it } from "vitest";
 import { listVendorCodecs, VENDOR_CODECS } from "../../../codecs/src/vendors/catalog.ts";

@@ -37,7 +37,7 @@ export type DownlinkVector =
 
 const load = (name: string) => JSON.parse(readFileSync(new URL(`./vectors/${name}`, import.meta.url), "utf8"));
 
-/** The shared vector set (../shared/vectors, copied with provenance). */
+/** The vector set of vectors/ (each vector names its source file and commit). */
 export const UPLINKS: UplinkVector[] = load("commercial-uplinks.json").vectors;
 export const DOWNLINKS: DownlinkVector[] = load("commercial-downlinks.json").vectors;
 /** More published examples of the same devices (vectors/published-examples.json). */

@@ -36,7 +36,7 @@ function checkUplink(v: UplinkVector): void {
   if (v.expectedWarnings) expect(r.warnings).toEqual(v.expectedWarnings);
 }
 
-describe("shared uplink vectors (../shared/vectors/commercial-uplinks.json)", () => {
+describe("published uplink vectors (vectors/commercial-uplinks.json)", () => {
   it("covers the decoders the issue lists", () => {
     expect(UPLINKS.length).toBeGreaterThanOrEqual(28);
   });
@@ -122,7 +122,7 @@ function checkDownlink(v: DownlinkVector): void {
   }
 }
 
-describe("shared downlink vectors (../shared/vectors/commercial-downlinks.json)", () => {
+describe("published downlink vectors (vectors/commercial-downlinks.json)", () => {
   it.each(DOWNLINKS.map(namedDown))("%s", (_, v) => checkDownlink(v));
 });
 

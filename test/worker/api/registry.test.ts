@@ -97,6 +97,8 @@ describe("devices", () => {
     await fail("POST", "/v1/admin/devices", { ...base, devEui, commune: "99999" }, 400, "UNKNOWN_COMMUNE", /POST \/v1\/admin\/communes/);
     await fail("POST", "/v1/admin/devices", { ...base, devEui, codec: "elsys/ers-codec" }, 400, "INVALID_REQUEST", /either "profile".*or "codec"/);
     await fail("POST", "/v1/admin/devices", { ...base, devEui, profile: undefined }, 400, "INVALID_REQUEST", /"profile".*or "codec".*is required/);
+    // A codec id the vendor catalog does not have would store every uplink of the device with "no decoder".
+    await fail("POST", "/v1/admin/devices", { ...base, devEui, profile: undefined, codec: "elsys/ers" }, 400, "INVALID_REQUEST", /codec "elsys\/ers" is not in the vendor catalog.*elsys\/ers-codec/);
     await fail("POST", "/v1/admin/devices", { ...base, devEui, profile: "weather" }, 400, "INVALID_REQUEST", /unknown profile "weather": expected one of env, noise/);
     await fail("POST", "/v1/admin/devices", { ...base, devEui, profile: undefined, codec: "Elsys ERS" }, 400, "INVALID_REQUEST", /codec id "<vendor>\/<model>"/);
     await fail("POST", "/v1/admin/devices", { ...base, devEui, longitude: undefined }, 400, "INVALID_REQUEST", /latitude and longitude together/);
@@ -112,12 +114,14 @@ describe("devices", () => {
     expect((await env.DB.prepare("SELECT count(*) AS n FROM devices WHERE dev_eui = ?1").bind(devEui).first<{ n: number }>())?.n).toBe(0);
   });
 
-  it("a device takes a commercial codec id (with or without a decoder yet), and switching clears the profile", async () => {
+  it("a device takes a commercial codec id of the vendor catalog (no other), and switching clears the profile", async () => {
     const devEui = newDevEui();
-    const r = await api("POST", "/v1/admin/devices", { ...base, devEui, profile: undefined, codec: "acme/future-sensor" });
-    expect(r.body).toMatchObject({ profile: null, codec: "acme/future-sensor" });
+    await fail("POST", "/v1/admin/devices", { ...base, devEui, profile: undefined, codec: "acme/future-sensor" }, 400, "INVALID_REQUEST", /not in the vendor catalog/);
+    const r = await api("POST", "/v1/admin/devices", { ...base, devEui, profile: undefined, codec: "milesight-iot/em300-th-codec" });
+    expect(r.body).toMatchObject({ profile: null, codec: "milesight-iot/em300-th-codec" });
     const toProfile = await api("PATCH", `/v1/admin/devices/${devEui}`, { profile: "noise" });
     expect(toProfile.body).toMatchObject({ profile: "noise", codec: null });
+    await fail("PATCH", `/v1/admin/devices/${devEui}`, { codec: "milesight/em300" }, 400, "INVALID_REQUEST", /not in the vendor catalog/);
     const toCodec = await api("PATCH", `/v1/admin/devices/${devEui}`, { codec: "elsys/ers-codec", name: "Capteur" });
     expect(toCodec.body).toMatchObject({ profile: null, codec: "elsys/ers-codec", name: "Capteur", commune: "13001" });
     await fail("PATCH", `/v1/admin/devices/${devEui}`, { commune: "99999" }, 400, "UNKNOWN_COMMUNE");

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { codec } from "../../../codecs/src/worker.ts";
 
-/** Fixture files as shipped in /work/shared/fixtures (copied to test/worker/fixtures). */
+/** Fixture files of test/worker/fixtures (ChirpStack v4 and The Things Stack events, written from their proto and JSON definitions). */
 export function fixtureBytes(name: string): Uint8Array {
   const b64 = env.TEST_FIXTURES[name];
   if (b64 === undefined) throw new Error(`no fixture ${name}`);

@@ -4,7 +4,7 @@ import { chirpstackUp, envFrame, fixtureBytes, fixtureJson, newDevEui, envUp } f
 import { call, type ErrorAnswer } from "../helpers/http.ts";
 import { DECODE, MARKER_DEVICE, settle } from "../helpers/ingest.ts";
 import { toProtobuf } from "../helpers/protobuf.ts";
-import { type Registry, registerDevice, setUpRegistry } from "../helpers/registry.ts";
+import { type Registry, registerDevice, registerLegacyCodecDevice, setUpRegistry } from "../helpers/registry.ts";
 
 /**
  * Bad input, case by case: the exact status, the error code, a message that says what to fix,
@@ -211,7 +211,7 @@ describe("accepted but not decodable: the raw uplink is kept with the reason", (
 
   it("a commercial codec without a decoder yet: stored raw with “no decoder for codec X yet”", async () => {
     const devEui = newDevEui();
-    await registerDevice(reg.admin, devEui, { profile: null, codec: "acme/unreleased-sensor" });
+    await registerLegacyCodecDevice(reg.admin, devEui, "acme/unreleased-sensor");
     await post(chirpstackUp({ devEui, data: "AQID", fPort: 5 }));
     expect(await uplink(devEui)).toMatchObject({ decode: DECODE.failed, note: expect.stringMatching(/^NO_DECODER: .*no decoder for codec acme\/unreleased-sensor yet/) });
     expect(await readingCount(devEui)).toBe(0);

@@ -7,7 +7,7 @@ import { type DeviceFields, listRegisteredEuis, prepareInsertDevice } from "../s
 import { parseCsv } from "./csv.ts";
 import { RequestError } from "./errors.ts";
 import { deviceCreate, newDeviceFields } from "./schemas.ts";
-import { bodyText, flag, query } from "./validate.ts";
+import { bodyText, flag } from "./validate.ts";
 
 /**
  * POST /v1/admin/devices/import (Content-Type: text/csv): one device per line, under a header
@@ -21,9 +21,21 @@ const MAX_LINES = 5000;
 
 export const importQuery = z.object({ dryRun: flag.default(false) });
 
-type LineReport =
-  | { line: number; devEui: string | null; status: "created" | "valid" }
-  | { line: number; devEui: string | null; status: "failed"; error: { code: string; message: string } };
+const lineReport = z.union([
+  z.object({ line: z.number().int(), devEui: z.string().nullable(), status: z.enum(["created", "valid"]) }),
+  z.object({ line: z.number().int(), devEui: z.string().nullable(), status: z.literal("failed"), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+type LineReport = z.output<typeof lineReport>;
+
+/** The per-line report: `created` (or `valid` for a dry run) counts the lines that passed. */
+export const importAnswer = z.object({
+  dryRun: z.boolean(),
+  lines: z.number().int(),
+  created: z.number().int().optional(),
+  valid: z.number().int().optional(),
+  failed: z.number().int(),
+  report: z.array(lineReport),
+});
 
 function cellsToInput(header: readonly string[], fields: readonly string[]): Record<string, unknown> {
   const input: Record<string, unknown> = {};
@@ -51,8 +63,7 @@ function issueText(error: z.ZodError): string {
     .join("; ");
 }
 
-export async function deviceImportRoute(c: Context<AppEnv>): Promise<Response> {
-  const { dryRun } = query(c, importQuery);
+export async function importDevices(c: Context<AppEnv>, dryRun: boolean): Promise<z.input<typeof importAnswer>> {
   const records = parseCsv(await bodyText(c, "text/csv"));
   const [head, ...rows] = records;
   if (!head) throw new RequestError("EMPTY_CSV", `the CSV is empty: start with a header line (${COLUMNS.join(",")})`);
@@ -113,5 +124,5 @@ export async function deviceImportRoute(c: Context<AppEnv>): Promise<Response> {
   }
   reports.sort((a, b) => a.line - b.line);
   const ok = reports.filter((r) => r.status !== "failed").length;
-  return c.json({ dryRun, lines: reports.length, [dryRun ? "valid" : "created"]: ok, failed: reports.length - ok, report: reports });
+  return { dryRun, lines: reports.length, [dryRun ? "valid" : "created"]: ok, failed: reports.length - ok, report: reports };
 }

@@ -1,8 +1,7 @@
-import { Hono } from "hono";
 import { presentedCredential } from "../auth/bearer.ts";
 import { verifyAdminKey } from "../auth/credentials.ts";
 import { territoryScope } from "../auth/territory-scope.ts";
-import type { AppEnv } from "../http/types.ts";
+import { routes } from "../http/openapi.ts";
 import { apiKeyRoutes } from "./api-keys.ts";
 import { auditRoutes, auditWrites } from "./audit.ts";
 import { communeRoutes } from "./communes.ts";
@@ -11,8 +10,8 @@ import { deviceRoutes } from "./devices.ts";
 import { ingestOpsRoutes } from "./ingest-ops.ts";
 import { territoryRoutes } from "./territories.ts";
 
-/** /v1/admin: the registry and ingest operations, every route behind an admin key, every write audited. */
-export const adminRoutes = new Hono<AppEnv>();
+/** /v1/admin: the registry and ingest operations, every route behind an admin key (checked before any validation), every write audited. */
+export const adminRoutes = routes();
 
 adminRoutes.use("*", async (c, next) => {
   c.set("admin", await verifyAdminKey(c.env, presentedCredential(c, "admin key"), Date.now()));

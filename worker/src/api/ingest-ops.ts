@@ -1,6 +1,5 @@
-import { Hono } from "hono";
-import { z } from "zod";
-import type { AppEnv } from "../http/types.ts";
+import { createRoute, z } from "@hono/zod-openapi";
+import { ADMIN_KEY, errors, json, jsonBody, jsonGuard, routes, SECURED } from "../http/openapi.ts";
 import { quantityIndex } from "../ingest/decode/readings.ts";
 import { redecodeQuarantine, redecodeUplinks } from "../ingest/redecode.ts";
 import { countSpool, drainSpool, listSpool } from "../ingest/spool.ts";
@@ -8,11 +7,13 @@ import { iso } from "../store/db.ts";
 import { countOpenQuarantine, listQuarantined } from "../store/quarantine.ts";
 import { countUplinks } from "../store/uplinks.ts";
 import { codecId, profileId } from "./schemas.ts";
-import { devEuiParam, flag, isoTime, jsonBody, limit, query } from "./validate.ts";
-import { quarantineView } from "./views.ts";
+import { devEuiParam, flag, isoTime, limit } from "./validate.ts";
+import { quarantineAnswer, quarantineView } from "./views.ts";
 
 /** Operating ingest: where accepted events are, the quarantine, re-decoding, the spool, the quantity table. */
-export const ingestOpsRoutes = new Hono<AppEnv>();
+export const ingestOpsRoutes = routes();
+
+const tags = ["admin"];
 
 export const statusQuery = z.object({ count: flag.default(false) });
 
@@ -22,19 +23,39 @@ export const statusQuery = z.object({ count: flag.default(false) });
  * retry are not counted) and the spool. `?count=true` adds the stored uplinks and the open
  * quarantine: full-table counts, for benchmarks and small deployments.
  */
-ingestOpsRoutes.get("/ingest/status", async (c) => {
-  const q = query(c, statusQuery);
-  let queue: Record<string, unknown>;
-  try {
-    const m = await c.env.INGEST_QUEUE.metrics();
-    queue = { backlog: m.backlogCount, backlogBytes: m.backlogBytes, oldestMessageAt: m.oldestMessageTimestamp ? iso(new Date(m.oldestMessageTimestamp).getTime()) : null };
-  } catch (error) {
-    queue = { error: error instanceof Error ? error.message : String(error) };
-  }
-  const spool = await countSpool(c.env.SPOOL);
-  const stored = q.count ? { uplinks: await countUplinks(c.env.DB), quarantined: await countOpenQuarantine(c.env.DB) } : null;
-  return c.json({ queue, spool, stored });
+const statusAnswer = z.object({
+  queue: z.union([
+    z.object({ backlog: z.number().int(), backlogBytes: z.number().int(), oldestMessageAt: z.iso.datetime().nullable() }),
+    z.object({ error: z.string() }),
+  ]),
+  spool: z.object({ entries: z.number().int(), more: z.boolean() }),
+  stored: z.object({ uplinks: z.number().int(), quarantined: z.number().int() }).nullable(),
 });
+
+ingestOpsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/ingest/status",
+    summary: "What is still on its way to D1: queue backlog, spool (?count=true adds stored counts)",
+    tags,
+    security: ADMIN_KEY,
+    request: { query: statusQuery },
+    responses: { 200: json(statusAnswer, "Backlog and spool"), ...errors(400, ...SECURED) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    let queue: z.input<typeof statusAnswer>["queue"];
+    try {
+      const m = await c.env.INGEST_QUEUE.metrics();
+      queue = { backlog: m.backlogCount, backlogBytes: m.backlogBytes, oldestMessageAt: m.oldestMessageTimestamp ? iso(new Date(m.oldestMessageTimestamp).getTime()) : null };
+    } catch (error) {
+      queue = { error: error instanceof Error ? error.message : String(error) };
+    }
+    const spool = await countSpool(c.env.SPOOL);
+    const stored = q.count ? { uplinks: await countUplinks(c.env.DB), quarantined: await countOpenQuarantine(c.env.DB) } : null;
+    return c.json({ queue, spool, stored }, 200);
+  },
+);
 
 export const quarantineQuery = z.object({
   devEui: devEuiParam.optional(),
@@ -44,12 +65,23 @@ export const quarantineQuery = z.object({
   limit: limit(1000, 100),
 });
 
-ingestOpsRoutes.get("/quarantine", async (c) => {
-  const q = query(c, quarantineQuery);
-  const rows = await listQuarantined(c.env.DB, { open: !q.all, devEui: q.devEui, reasonCode: q.reason, after: q.after, limit: q.limit });
-  const last = rows.length === q.limit ? rows[rows.length - 1] : undefined;
-  return c.json({ quarantine: rows.map(quarantineView), next: last ? last.id : null });
-});
+ingestOpsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/quarantine",
+    summary: "Quarantined events with their reason, one page",
+    tags,
+    security: ADMIN_KEY,
+    request: { query: quarantineQuery },
+    responses: { 200: json(z.object({ quarantine: z.array(quarantineAnswer), next: z.number().int().nullable() }), "One page"), ...errors(400, ...SECURED) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const rows = await listQuarantined(c.env.DB, { open: !q.all, devEui: q.devEui, reasonCode: q.reason, after: q.after, limit: q.limit });
+    const last = rows.length === q.limit ? rows[rows.length - 1] : undefined;
+    return c.json({ quarantine: rows.map(quarantineView), next: last ? last.id : null }, 200);
+  },
+);
 
 export const redecodeBody = z.union([
   z
@@ -81,24 +113,41 @@ export const redecodeBody = z.union([
  * - `{"devEui"?, "profile"?, "codec"?, "from"?, "to"?, "failedOnly"?}`: decode stored uplinks again.
  * One page per call; repeat with `"after": next` until `next` is null. Idempotent.
  */
-ingestOpsRoutes.post("/redecode", async (c) => {
-  const body = await jsonBody(c, redecodeBody);
-  if (body.quarantine === true) {
-    return c.json(await redecodeQuarantine(c.env.DB, body, Date.now()));
-  }
-  const [deviceId, time, fCnt] = body.after ? body.after.split(":").map(Number) : [];
-  const report = await redecodeUplinks(c.env.DB, {
-    devEui: body.devEui,
-    profile: body.profile,
-    codec: body.codec,
-    from: body.from ?? 0,
-    to: body.to ?? 8_640_000_000_000_000,
-    failedOnly: body.failedOnly,
-    after: deviceId !== undefined && time !== undefined && fCnt !== undefined ? { deviceId, time, fCnt } : undefined,
-    limit: body.limit,
-  });
-  return c.json(report);
-});
+const redecodeAnswer = z.union([
+  z.object({ events: z.number().int(), stored: z.number().int(), duplicate: z.number().int(), stillQuarantined: z.number().int(), next: z.number().int().nullable() }),
+  z.object({ uplinks: z.number().int(), decoded: z.number().int(), failed: z.number().int(), readings: z.number().int(), next: z.string().nullable() }),
+]);
+
+ingestOpsRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/redecode",
+    summary: "Process quarantined events again, or decode stored uplinks again; one page per call",
+    tags,
+    security: ADMIN_KEY,
+    middleware: [jsonGuard()] as const,
+    request: { body: jsonBody(redecodeBody) },
+    responses: { 200: json(redecodeAnswer, "What this page did; `next` continues"), ...errors(400, 413, 415, ...SECURED) },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    if (body.quarantine === true) {
+      return c.json(await redecodeQuarantine(c.env.DB, body, Date.now()), 200);
+    }
+    const [deviceId, time, fCnt] = body.after ? body.after.split(":").map(Number) : [];
+    const report = await redecodeUplinks(c.env.DB, {
+      devEui: body.devEui,
+      profile: body.profile,
+      codec: body.codec,
+      from: body.from ?? 0,
+      to: body.to ?? 8_640_000_000_000_000,
+      failedOnly: body.failedOnly,
+      after: deviceId !== undefined && time !== undefined && fCnt !== undefined ? { deviceId, time, fCnt } : undefined,
+      limit: body.limit,
+    });
+    return c.json(report, 200);
+  },
+);
 
 export const spoolQuery = z.object({
   cursor: z.string().optional(),
@@ -107,13 +156,66 @@ export const spoolQuery = z.object({
   aside: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 });
 
-ingestOpsRoutes.get("/spool", async (c) => {
-  const q = query(c, spoolQuery);
-  return c.json(await listSpool(c.env.SPOOL, q.limit, q.cursor, q.aside));
+const spoolAnswer = z.object({
+  entries: z.array(
+    z.object({ key: z.string(), size: z.number().int(), uploadedAt: z.number().int().describe("epoch ms"), attempts: z.number().int(), reason: z.string().nullable(), lastError: z.string().nullable() }),
+  ),
+  cursor: z.string().nullable(),
 });
 
+ingestOpsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/spool",
+    summary: "Entries of the ingest fallback (R2 spool)",
+    tags,
+    security: ADMIN_KEY,
+    request: { query: spoolQuery },
+    responses: { 200: json(spoolAnswer, "One page; `cursor` continues"), ...errors(400, ...SECURED) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    return c.json(await listSpool(c.env.SPOOL, q.limit, q.cursor, q.aside), 200);
+  },
+);
+
 /** Replays the spool now instead of waiting for the cron trigger. */
-ingestOpsRoutes.post("/spool/drain", async (c) => c.json(await drainSpool(c.env.DB, c.env.SPOOL)));
+ingestOpsRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/spool/drain",
+    summary: "Replay the spool into D1 now",
+    tags,
+    security: ADMIN_KEY,
+    responses: {
+      200: json(
+        z.object({ stored: z.number().int(), duplicate: z.number().int(), quarantined: z.number().int(), failed: z.number().int(), remaining: z.boolean() }),
+        "What the replay did",
+      ),
+      ...errors(...SECURED),
+    },
+  }),
+  async (c) => c.json(await drainSpool(c.env.DB, c.env.SPOOL), 200),
+);
 
 /** The quantity table: id, key, unit and how values are stored (enum labels by index). */
-ingestOpsRoutes.get("/quantities", async (c) => c.json({ quantities: [...(await quantityIndex(c.env.DB)).values()] }));
+export const quantityAnswer = z.object({
+  id: z.number().int(),
+  key: z.string(),
+  unit: z.string(),
+  encoding: z.enum(["number", "boolean", "enum", "version"]),
+  labels: z.array(z.string()).readonly().nullable(),
+  decimals: z.number().int(),
+});
+
+ingestOpsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/quantities",
+    summary: "The quantity table: id, key, unit, encoding, labels, decimals",
+    tags,
+    security: ADMIN_KEY,
+    responses: { 200: json(z.object({ quantities: z.array(quantityAnswer) }), "Every quantity"), ...errors(...SECURED) },
+  }),
+  async (c) => c.json({ quantities: [...(await quantityIndex(c.env.DB)).values()] }, 200),
+);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PROFILES } from "@cigale/codecs/profiles";
+import { VENDOR_CODECS, vendorCodec } from "@cigale/codecs/vendors";
 import type { DeviceFields } from "../store/devices.ts";
 import { devEuiParam, isoTime } from "./validate.ts";
 
@@ -32,6 +33,16 @@ export const codecId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9._-]*$/, { error: (i) => `expected a codec id "<vendor>/<model>" in lowercase (elsys/ers), got ${JSON.stringify(i.input)}` });
 
+/**
+ * A codec id a device may be registered with: one the vendor catalog decodes. Any other id would
+ * keep every uplink of the device undecoded ("no decoder"), so it is refused at registration.
+ * (Listing by codec takes any well-formed id: devices registered before this check keep theirs.)
+ */
+export const catalogCodecId = codecId.refine((id) => vendorCodec(id) !== undefined, {
+  error: (i) =>
+    `codec ${JSON.stringify(i.input)} is not in the vendor catalog (npx cigale-codec list shows them): expected one of ${VENDOR_CODECS.map((c) => c.id).join(", ")}`,
+});
+
 const latitude = z.number({ error: "expected a number of degrees" }).min(-90, { error: "latitude is between -90 and 90" }).max(90, { error: "latitude is between -90 and 90" });
 const longitude = z.number({ error: "expected a number of degrees" }).min(-180, { error: "longitude is between -180 and 180" }).max(180, { error: "longitude is between -180 and 180" });
 const tags = z
@@ -44,7 +55,7 @@ const deviceShape = {
   name,
   commune: inseeCode,
   profile: profileId.nullable().optional(),
-  codec: codecId.nullable().optional(),
+  codec: catalogCodecId.nullable().optional(),
   latitude: latitude.nullable().optional(),
   longitude: longitude.nullable().optional(),
   installedAt: isoTime.nullable().optional(),

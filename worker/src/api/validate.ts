@@ -6,7 +6,7 @@ import { RequestError } from "./errors.ts";
 /** Largest admin request body (a CSV import of a few thousand devices). */
 const MAX_ADMIN_BODY = 2 * 1024 * 1024;
 
-function problems(error: z.ZodError): string {
+export function problems(error: z.ZodError): string {
   const list = error.issues.slice(0, 5).map((i) => {
     const path = i.path.map(String).join(".");
     return path ? `${path}: ${i.message}` : i.message;

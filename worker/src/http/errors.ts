@@ -1,14 +1,14 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { RequestError } from "../api/errors.ts";
 import { AuthError, type AuthErrorKind, RateLimitedError } from "../auth/errors.ts";
 import { IngestError, type IngestErrorKind } from "../ingest/errors.ts";
 import { StoreError, type StoreErrorKind } from "../store/errors.ts";
 
 /** The one error body of the API: a stable code and a message that says what to fix. */
-export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).openapi("Error");
 export type ErrorBody = z.output<typeof errorBodySchema>;
 
 export function errorBody(code: string, message: string): ErrorBody {
@@ -54,10 +54,37 @@ export function toHttpError(error: unknown): { status: ContentfulStatusCode; bod
   return { status: 500, body: errorBody("INTERNAL", "internal error; it has been logged") };
 }
 
+/**
+ * What a 5xx body says: the API's own words for what happened, never the error's text, which for
+ * D1 carries table and column names, SQL and constraint details. The error itself goes to the
+ * log under the request id that the body gives.
+ */
+function serverErrorMessage(error: unknown): string {
+  // Ingest's 503 is our own sentence (nothing was kept: send it again).
+  if (error instanceof IngestError) return error.message;
+  if (error instanceof StoreError) {
+    return error.kind === "unavailable" ? "the database is unavailable right now: try again shortly" : "the database refused this operation";
+  }
+  return "internal error";
+}
+
+/** Cloudflare's ray id when there is one (the dashboard's logs are searched by it), else a fresh id. */
+function requestIdOf(c: Context): string {
+  return c.req.header("cf-ray") ?? crypto.randomUUID();
+}
+
 export function onError(error: Error, c: Context): Response {
-  const { status, body } = toHttpError(error);
-  if (status >= 500) console.error(`${c.req.method} ${c.req.path}:`, error);
+  const http = toHttpError(error);
+  const { status } = http;
+  let { body } = http;
+  let requestId: string | null = null;
+  if (status >= 500) {
+    requestId = requestIdOf(c);
+    console.error(`${c.req.method} ${c.req.path} [request ${requestId}]:`, error, error.cause ?? "");
+    body = errorBody(body.error.code, `${serverErrorMessage(error)} (request ${requestId}: the details are in the Worker's log under this id)`);
+  }
   const response = c.json(body, status);
+  if (requestId !== null) response.headers.set("X-Request-Id", requestId);
   if (status === 503) response.headers.set("Retry-After", "30");
   if (status === 401) response.headers.set("WWW-Authenticate", 'Bearer realm="cigale"');
   if (error instanceof RateLimitedError) response.headers.set("Retry-After", String(error.retryAfter));

@@ -2,8 +2,10 @@ import type { IngestDevice } from "../store/uplinks.ts";
 
 /**
  * Registry entries of recently heard devices, per isolate, so that a usual uplink costs one D1
- * round trip (the store batch) instead of two. Staleness is harmless: the uplink insert checks
- * the registry still matches (prepareInsertNewUplinks) and a mismatch sends ingest back to D1.
+ * round trip (the store batch) instead of two. Only the queue consumer uses them, and only to
+ * store: staleness is harmless because the uplink insert checks the registry still matches
+ * (prepareInsertNewUplinks) and a mismatch sends ingest back to D1. Nothing is ever refused
+ * from an entry: an entry that puts the device outside the token's scope is read again.
  */
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 20_000;

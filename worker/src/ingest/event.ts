@@ -14,7 +14,11 @@ interface EventBase {
   source: Source;
   /** 16 lowercase hex digits. */
   devEui: string;
-  /** Network time of the event, epoch ms (UTC). */
+  /**
+   * The event's time as the network server chose it, epoch ms (UTC): ChirpStack's `time` (GPS,
+   * else a gateway clock within its drift limit, else its own receive time), The Things Stack's
+   * receive time. Readings are dated from it (worker/README.md, "Time").
+   */
   time: number;
   /** When the Worker accepted it, epoch ms. */
   receivedAt: number;
@@ -22,6 +26,12 @@ interface EventBase {
 
 export interface UplinkEvent extends EventBase {
   kind: "up";
+  /**
+   * The network server's own receive time, epoch ms: the earliest ChirpStack `rxInfo[].nsTime`,
+   * The Things Stack `uplink_message.received_at`. Null when it did not say; absent from events
+   * queued, spooled or quarantined before it was recorded.
+   */
+  nsTime?: number | null | undefined;
   /** ChirpStack deduplicationId or The Things Stack `as:up` ULID, as 32 hex digits. */
   dedupId: string | null;
   fCnt: number;

@@ -16,6 +16,23 @@ export interface IngestMessage {
   receivedAt: number;
 }
 
+/**
+ * The largest message the ingest queue takes: Cloudflare Queues accept 128 KB per message,
+ * about 100 bytes of it metadata; 1 KB is kept as margin.
+ */
+export const MAX_QUEUE_MESSAGE_BYTES = 127_000;
+
+/** The size the queue counts: the message as JSON, in UTF-8 bytes. */
+export function messageBytes(message: IngestMessage): number {
+  return new TextEncoder().encode(JSON.stringify(message)).byteLength;
+}
+
+/** True when the queue refused a message for its size (not because it is unavailable). */
+export function isTooLargeForQueue(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : String(error);
+  return /too large|exceeds.*(size|limit)|size limit/i.test(text);
+}
+
 export function ingestMessage(event: IngestEvent, scope: Scope, receivedAt: number): IngestMessage {
   return { version: 1, event, scope, receivedAt };
 }

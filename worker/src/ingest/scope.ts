@@ -25,10 +25,15 @@ export function inScope(scope: Scope, device: Pick<IngestDevice, "commune" | "te
   return true;
 }
 
-export function outOfScope(scope: Scope, devEui: string, device: Pick<IngestDevice, "commune" | "territory">): AuthError {
+/**
+ * Why an event of a device outside the token's scope is quarantined. It names the token's own
+ * scope and never where the device is registered: a token must not learn the registry of
+ * territories it does not write to (an administrator sees the device's commune in the registry).
+ */
+export function outOfScope(scope: Scope, devEui: string): AuthError {
   return new AuthError(
     "forbidden",
     "OUT_OF_SCOPE",
-    `this ingest token may write to ${describeScope(scope)}, but device ${devEui} is in commune ${device.commune} (territory ${device.territory}): use the token of that application`,
+    `this ingest token may write to ${describeScope(scope)} only, and device ${devEui} is not registered there: send its events with the token of the application it belongs to`,
   );
 }

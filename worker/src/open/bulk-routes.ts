@@ -107,14 +107,14 @@ export const bulkRoutes = openApp()
         headers: { "Content-Type": "application/json", "Content-Range": `bytes */${head.size}` },
       });
     }
-    const object = await c.env.OPEN_DATA.get(key, range ? { range } : {});
-    if (!object) throw new RequestError("NOT_FOUND", `no bulk file ${dataset}/${file}`, 404);
-    if (c.req.method === "HEAD") object.body.cancel();
     if (range) {
       headers.set("Content-Range", `bytes ${range.offset}-${range.offset + range.length - 1}/${head.size}`);
       headers.set("Content-Length", String(range.length));
-      return new Response(c.req.method === "HEAD" ? null : object.body, { status: 206, headers });
-    }
-    headers.set("Content-Length", String(head.size));
-    return new Response(c.req.method === "HEAD" ? null : object.body, { status: 200, headers });
+    } else headers.set("Content-Length", String(head.size));
+    const status = range ? 206 : 200;
+    // HEAD: the metadata is all; the object's body is never opened.
+    if (c.req.method === "HEAD") return new Response(null, { status, headers });
+    const object = await c.env.OPEN_DATA.get(key, range ? { range } : {});
+    if (!object) throw new RequestError("NOT_FOUND", `no bulk file ${dataset}/${file}`, 404);
+    return new Response(object.body, { status, headers });
   });

@@ -2,6 +2,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { RequestError } from "../api/errors.ts";
+import { errorAnswer } from "../http/openapi.ts";
 import type { AppEnv } from "../http/types.ts";
 import { LICENCE_LINK } from "./licence.ts";
 
@@ -21,7 +22,7 @@ export function openApp(): OpenAPIHono<AppEnv> {
  * The API's one error body (http/errors.ts errorBodySchema), declared with the OpenAPI-aware zod
  * under the component name the API's document already has.
  */
-export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).openapi("Error");
+export const errorSchema = errorAnswer;
 
 const ERROR_TEXT: Record<number, string> = {
   400: "INVALID_REQUEST: a query parameter to fix, named in error.message",

@@ -23,9 +23,12 @@ export interface UplinkState {
 
 /**
  * After prepareInsertNewUplinks in the same batch: moves each device's state forward to those
- * uplinks whose row is there, in order (a device may appear more than once).
+ * uplinks whose row is there, in order (a device may appear more than once). A stored
+ * `last_seen_at` later than `believedUntil` (now plus the future tolerance of ingest/time.ts) came
+ * from a wrong clock before ingest checked times, and gives way to any uplink: otherwise it would
+ * hold the state until that date.
  */
-export function prepareUplinkStates(db: D1Database, states: readonly UplinkState[]): D1PreparedStatement {
+export function prepareUplinkStates(db: D1Database, states: readonly UplinkState[], believedUntil: number): D1PreparedStatement {
   const json = states.map((s) => [s.deviceId, s.time, s.fCnt, s.fPort, s.rssi, s.snr, s.dr, s.battery, s.firmware, bytesToHex(s.payload)]);
   return db
     .prepare(
@@ -40,9 +43,9 @@ export function prepareUplinkStates(db: D1Database, states: readonly UplinkState
        ON CONFLICT (device_id) DO UPDATE SET last_seen_at = excluded.last_seen_at, f_cnt = excluded.f_cnt, f_port = excluded.f_port,
          rssi = excluded.rssi, snr = excluded.snr, dr = excluded.dr,
          battery = coalesce(excluded.battery, battery), firmware = coalesce(excluded.firmware, firmware)
-       WHERE excluded.last_seen_at >= coalesce(device_state.last_seen_at, 0)`,
+       WHERE excluded.last_seen_at >= coalesce(device_state.last_seen_at, 0) OR device_state.last_seen_at > ?2`,
     )
-    .bind(JSON.stringify(json));
+    .bind(JSON.stringify(json), believedUntil);
 }
 
 /**

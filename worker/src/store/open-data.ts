@@ -47,7 +47,10 @@ export interface OpenDeviceFilter {
   devEui?: string | undefined;
 }
 
-/** Public devices of the given profiles or codecs, by id (the order every export follows). */
+/**
+ * Public devices of the given profiles or codecs, by id (the order every export follows). The
+ * visibility condition comes last: its anonymous `?` parameters then number after ?4.
+ */
 export async function listOpenDevices(db: D1Database, filter: OpenDeviceFilter): Promise<OpenDevice[]> {
   const visible = visibleDevicesSql(ANONYMOUS, "d", "t.code");
   const { results } = await d1(() =>
@@ -56,9 +59,9 @@ export async function listOpenDevices(db: D1Database, filter: OpenDeviceFilter):
         `SELECT d.id, d.dev_eui, d.name, d.commune, t.code AS territory, d.profile, d.codec, d.latitude, d.longitude,
                 d.installed_at, d.created_at, d.updated_at
          FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id
-         WHERE ${visible.sql}
-           AND (d.profile IN (SELECT value FROM json_each(?1)) OR d.codec IN (SELECT value FROM json_each(?2)))
+         WHERE (d.profile IN (SELECT value FROM json_each(?1)) OR d.codec IN (SELECT value FROM json_each(?2)))
            AND (?3 IS NULL OR d.commune = ?3) AND (?4 IS NULL OR d.dev_eui = ?4)
+           AND ${visible.sql}
          ORDER BY d.id`,
       )
       .bind(JSON.stringify(filter.profiles), JSON.stringify(filter.codecs), filter.commune ?? null, filter.devEui ?? null, ...visible.params)

@@ -7,6 +7,10 @@ import { d1 } from "./db.ts";
  * dB values L (null for a quantity that is not in dB); these functions divide by the scale, so
  * callers (series routes, indicators) never see stored units.
  *
+ * Nothing writes these tables but the triggers on readings (migration 0006), in the transaction of
+ * the readings write, and the rebuild below (backfill). A writer of readings has nothing to do for
+ * them — except never to use INSERT OR REPLACE on readings (no trigger sees the replaced row).
+ *
  * Pass the database of the devices' territory (store/shard.ts territoryDb). Devices are ids, as
  * in readings: checking that the caller may see them is the caller's business (auth/read-access.ts).
  */

@@ -68,6 +68,10 @@ export interface UplinkRecord {
   fPort: number;
   payload: Uint8Array;
   dedupId: Uint8Array | null;
+  /** The network server's receive time (null: not given). `time` is the one it chose. */
+  nsTime: number | null;
+  /** When the Worker received the event (null: stored before it was recorded). */
+  receivedAt: number | null;
   rssi: number | null;
   snr: number | null;
   dr: number | null;
@@ -129,18 +133,22 @@ export function prepareInsertNewUplinks(db: D1Database, rows: readonly NewUplink
     e.codec,
     u.readingsFrom,
     u.readingsTo,
+    u.nsTime,
+    u.receivedAt,
   ]);
   return chunkRows(json).map((chunk) =>
     prepareWithin(
       db,
-      `INSERT OR IGNORE INTO uplinks (device_id, time, f_cnt, f_port, payload, dedup_id, rssi, snr_cdb, dr, gateways, source, decode, note, readings_from, readings_to)
+      `INSERT OR IGNORE INTO uplinks (device_id, time, f_cnt, f_port, payload, dedup_id, rssi, snr_cdb, dr, gateways, source, decode, note, readings_from, readings_to,
+                                      ns_time, received_at)
        SELECT n.device_id, n.time, n.f_cnt, n.f_port, n.payload, n.dedup_id, n.rssi, n.snr_cdb, n.dr, n.gateways, n.source, n.decode, n.note,
-              n.readings_from, n.readings_to
+              n.readings_from, n.readings_to, n.ns_time, n.received_at
        FROM (SELECT j.value ->> 0 AS device_id, j.value ->> 1 AS time, j.value ->> 2 AS f_cnt, j.value ->> 3 AS f_port,
                unhex(j.value ->> 4) AS payload, unhex(j.value ->> 5) AS dedup_id, j.value ->> 6 AS rssi, j.value ->> 7 AS snr_cdb,
                j.value ->> 8 AS dr, j.value ->> 9 AS gateways, j.value ->> 10 AS source, j.value ->> 11 AS decode, j.value ->> 12 AS note,
                j.value ->> 13 AS dev_eui, j.value ->> 14 AS commune, j.value ->> 15 AS territory, j.value ->> 16 AS profile,
-               j.value ->> 17 AS codec, j.value ->> 18 AS readings_from, j.value ->> 19 AS readings_to
+               j.value ->> 17 AS codec, j.value ->> 18 AS readings_from, j.value ->> 19 AS readings_to,
+               j.value ->> 20 AS ns_time, j.value ->> 21 AS received_at
              FROM json_each(?1) AS j) AS n
        WHERE EXISTS (SELECT 1 FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id
                      WHERE d.id = n.device_id AND d.dev_eui = n.dev_eui AND d.commune = n.commune AND t.code = n.territory
@@ -216,6 +224,8 @@ interface UplinkRow {
   f_port: number;
   payload: ArrayBuffer;
   dedup_id: ArrayBuffer | null;
+  ns_time: number | null;
+  received_at: number | null;
   rssi: number | null;
   snr_cdb: number | null;
   dr: number | null;
@@ -232,6 +242,8 @@ function toUplink(r: UplinkRow): StoredUplink {
     fPort: r.f_port,
     payload: new Uint8Array(r.payload),
     dedupId: r.dedup_id ? new Uint8Array(r.dedup_id) : null,
+    nsTime: r.ns_time,
+    receivedAt: r.received_at,
     rssi: r.rssi,
     snr: r.snr_cdb === null ? null : r.snr_cdb / 100,
     dr: r.dr,
@@ -255,7 +267,7 @@ export async function listUplinks(db: D1Database, deviceId: number, range: Uplin
   const { results } = await d1(() =>
     db
       .prepare(
-        `SELECT time, f_cnt, f_port, payload, dedup_id, rssi, snr_cdb, dr, gateways, source, decode, note FROM uplinks
+        `SELECT time, f_cnt, f_port, payload, dedup_id, ns_time, received_at, rssi, snr_cdb, dr, gateways, source, decode, note FROM uplinks
          WHERE device_id = ?1 AND time >= ?2 AND time < ?3 AND (?4 IS NULL OR (time, f_cnt) > (?4, ?5))
          ORDER BY time, f_cnt LIMIT ?6`,
       )

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseTimestamp } from "../encoding.ts";
 import type { IngestEvent, UplinkEvent } from "../event.ts";
+import { checkFrmPayload } from "../lorawan.ts";
 import { bytes, devEui, float, fPort, int32, stringMap, timestamp, uint32, uuid } from "../schema.ts";
 
 /**
@@ -111,15 +112,25 @@ function bestGateway(rx: Parsed<"up">["rxInfo"]): { rssi: number | null; snr: nu
   return best;
 }
 
+/** ChirpStack's own receive time: the earliest `nsTime` of the gateways that heard the frame. */
+function networkServerTime(rx: Parsed<"up">["rxInfo"]): number | null {
+  const times = rx.flatMap((r) => (r.nsTime === undefined ? [] : [r.nsTime]));
+  return times.length === 0 ? null : Math.min(...times);
+}
+
 function uplink(p: Parsed<"up">, receivedAt: number): UplinkEvent {
+  checkFrmPayload(p.data, "data");
   const gateway = bestGateway(p.rxInfo);
-  // `time` is the gateway/GPS time ChirpStack settled on; it is a message field and may be absent.
-  const time = p.time ?? p.rxInfo.find((r) => r.nsTime !== undefined)?.nsTime ?? receivedAt;
+  const nsTime = networkServerTime(p.rxInfo);
+  // `time` is what ChirpStack settled on (uplink/helpers.rs get_rx_timestamp: GPS, else the
+  // gateway's clock within its drift limit, else its own); it is a message field and may be absent.
+  const time = p.time ?? nsTime ?? receivedAt;
   return {
     kind: "up",
     source: "chirpstack",
     devEui: p.deviceInfo.devEui,
     time,
+    nsTime,
     receivedAt,
     dedupId: p.deduplicationId ?? null,
     fCnt: p.fCnt,

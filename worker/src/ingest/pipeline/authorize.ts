@@ -5,6 +5,7 @@ import type { IngestDevice } from "../../store/uplinks.ts";
 import { cachedDevice, forgetDevice, rememberDevice } from "../device-cache.ts";
 import type { IngestEvent } from "../event.ts";
 import { inScope, outOfScope, type Scope } from "../scope.ts";
+import { implausibleTime } from "../time.ts";
 import { type Reason, revokedToken, unknownDevice } from "./outcome.ts";
 
 /**
@@ -57,11 +58,16 @@ export async function activeTokens(db: D1Database, scopes: readonly Scope[], bud
   return findActiveIngestTokenIds(db, ids);
 }
 
-/** Null if the event may be written for this device, else why it goes to quarantine. */
+/**
+ * Null if the event may be written for this device, else why it goes to quarantine. Its own time
+ * first (it needs no registry): an event dated in the future is never written (time.ts).
+ */
 export function authorize(scope: Scope, ev: IngestEvent, device: IngestDevice | null | undefined, tokens?: ReadonlySet<number>): Reason | null {
+  const implausible = implausibleTime(ev);
+  if (implausible) return implausible;
   if (tokens && scope.tokenId !== null && !tokens.has(scope.tokenId)) return revokedToken(scope.tokenId);
   if (!device) return unknownDevice(ev.devEui);
   if (inScope(scope, device)) return null;
-  const refusal = outOfScope(scope, ev.devEui, device);
+  const refusal = outOfScope(scope, ev.devEui);
   return { code: refusal.code, message: refusal.message };
 }

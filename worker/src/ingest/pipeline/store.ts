@@ -7,6 +7,7 @@ import { prepareInsertStatusReadings, prepareInsertUplinkReadings, type ReadingR
 import { type IngestDevice, prepareAppendUplinkNotes, prepareInsertNewUplinks, uplinkKey } from "../../store/uplinks.ts";
 import { type DeviceEvent, eventKey, type IngestEvent } from "../event.ts";
 import type { Scope } from "../scope.ts";
+import { FUTURE_TOLERANCE_MS } from "../time.ts";
 import { readingsSpan, type UplinkToStore } from "./decode.ts";
 import { duplicate, failed, type ItemResult, type Outcome, prepareQuarantine, quarantined, type Reason, refusedByStorage } from "./outcome.ts";
 
@@ -86,7 +87,7 @@ function planStatements(db: D1Database, units: readonly StoreUnit[]): Plan {
         )
       : [];
   statements.push(...insertUplinks, ...insertReadings);
-  if (uplinks.length > 0) statements.push(prepareUplinkStates(db, uplinks.map((u) => uplinkState(u.store))));
+  if (uplinks.length > 0) statements.push(prepareUplinkStates(db, uplinks.map((u) => uplinkState(u.store)), Date.now() + FUTURE_TOLERANCE_MS));
   const others: { unit: Exclude<StoreUnit, { kind: "uplink" }>; at: number }[] = [];
   for (const unit of units) {
     if (unit.kind === "uplink") continue;
@@ -188,6 +189,8 @@ function newUplink({ ev, device, payload, dedupId, decoded }: UplinkToStore) {
       fPort: ev.fPort,
       payload,
       dedupId,
+      nsTime: ev.nsTime ?? null,
+      receivedAt: ev.receivedAt,
       rssi: ev.rssi,
       snr: ev.snr,
       dr: ev.dr,
