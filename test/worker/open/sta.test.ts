@@ -145,6 +145,22 @@ describe("SensorThings API", () => {
     expect(all.status).toBe(200);
     // Counted from the day rollups of public Datastreams: the private meter's 10 readings are not there.
     expect(all.body["@iot.count"]).toBe(7 * 24 * 6 + 3 + 5);
+    // Key paging across Datastreams: every public reading once, in (device, quantity, time) order.
+    const ids: string[] = [];
+    let link: string | undefined = `${STA}/Observations?$top=300`;
+    while (link !== undefined) {
+      const u = new URL(link, "http://cigale.test");
+      const page = await call<Json>("GET", u.pathname + u.search);
+      ids.push(...page.body["value"].map((x: Json) => x["@iot.id"]));
+      link = page.body["@iot.nextLink"];
+    }
+    expect(ids).toHaveLength(7 * 24 * 6 + 3 + 5);
+    const keys = ids.map((id) => id.split("-").map(Number));
+    for (let i = 1; i < keys.length; i++) {
+      const [a, b] = [keys[i - 1]!, keys[i]!];
+      expect(a[0]! < b[0]! || (a[0] === b[0] && (a[1]! < b[1]! || (a[1] === b[1] && a[2]! < b[2]!)))).toBe(true);
+    }
+    expect(keys.some(([d]) => d === hidden.id)).toBe(false);
     const o = all.body["value"][0];
     expect(o["@iot.id"]).toMatch(new RegExp(`^${air.id}-`));
     const back = await call<Json>("GET", `${STA}/Observations('${o["@iot.id"]}')?$expand=Datastream($select=name),FeatureOfInterest`);

@@ -1,7 +1,7 @@
 import { filterSql, matches } from "./filter.ts";
 import { type EntitySet, type Keys, type Model, NAVIGATION, observationRow, type Row } from "./model.ts";
 import { OptionError, type Options } from "./options.ts";
-import { countObservations, OBSERVATION_COLUMNS, type ObservationQuery, observations } from "./store.ts";
+import { countObservations, OBSERVATION_COLUMNS, type ObservationQuery, observations, observationsByKey } from "./store.ts";
 
 /**
  * Answers a SensorThings request over the model: lists (filter, order, page, count), navigation
@@ -85,7 +85,11 @@ async function observationPages(ctx: Context, constraints: ReadonlyArray<Keys | 
     offset: opts.skip,
     after,
   }));
-  const results = await observations(ctx.db, queries);
+  // One parent walking many Datastreams in key order: pair by pair (store.ts observationsByKey).
+  const results =
+    keyed && queries.length === 1 && queries[0]!.pairs.length > 1
+      ? [await observationsByKey(ctx.db, queries[0]!.pairs, where, after, opts.top + 1)]
+      : await observations(ctx.db, queries);
   return Promise.all(
     results.map(async (stored, i) => {
       const q = queries[i]!;

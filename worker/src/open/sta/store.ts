@@ -115,3 +115,42 @@ export async function countObservations(db: D1Database, q: ObservationQuery): Pr
   const row = await d1(() => observationStatement(db, q, "count(*) AS n").first<{ n: number }>());
   return row?.n ?? 0;
 }
+
+/** Pairs read per round trip when walking Observations in key order across Datastreams. */
+const PAIRS_PER_BATCH = 50;
+
+/**
+ * Up to `limit` Observations after `after` in key order (device, quantity, time) across many
+ * pairs, walking the pairs in order with one primary-key range per pair (several pairs per
+ * batch) until the page is full. A single statement over all pairs would sort every reading
+ * of every pair in a temporary b-tree; this costs the page plus the pairs it passes.
+ */
+export async function observationsByKey(
+  db: D1Database,
+  pairs: ReadonlyArray<{ device: number; quantity: number }>,
+  where: ObservationQuery["where"],
+  after: { d: number; q: number; t: number } | null,
+  limit: number,
+): Promise<StoredObservation[]> {
+  const ordered = [...pairs].sort((a, b) => a.device - b.device || a.quantity - b.quantity);
+  let start = after === null ? 0 : ordered.findIndex((p) => p.device > after.d || (p.device === after.d && p.quantity >= after.q));
+  if (start < 0) return [];
+  const out: StoredObservation[] = [];
+  const filter = where ? ` AND ${where.sql}` : "";
+  const statement = db.prepare(
+    `SELECT r.device_id AS d, r.quantity_id AS q, r.time AS t, r.value AS v FROM readings r JOIN quantities qu ON qu.id = r.quantity_id
+     WHERE r.device_id = ? AND r.quantity_id = ? AND r.time > ?${filter} ORDER BY r.time LIMIT ?`,
+  );
+  while (start < ordered.length && out.length < limit) {
+    const chunk = ordered.slice(start, start + PAIRS_PER_BATCH);
+    const need = limit - out.length;
+    const results = await d1(() =>
+      db.batch<StoredObservation>(
+        chunk.map((p) => statement.bind(p.device, p.quantity, after !== null && p.device === after.d && p.quantity === after.q ? after.t : Number.MIN_SAFE_INTEGER, ...(where?.params ?? []), need)),
+      ),
+    );
+    for (const r of results) out.push(...r.results);
+    start += chunk.length;
+  }
+  return out.slice(0, limit);
+}
