@@ -25,9 +25,13 @@ const isSet = (s: string): s is EntitySet => (ENTITY_SETS as readonly string[]).
 const navTarget = (set: string, nav: string) => (isSet(set) ? (NAVIGATION[set][nav]?.target ?? null) : null);
 const filterable = (set: string) => (isSet(set) ? FILTERABLE[set] : new Set<string>());
 
-function notFound(c: HonoContext<AppEnv>, what: string) {
-  return c.json({ error: { code: "NOT_FOUND", message: `no such SensorThings resource: ${what}` } }, 404);
+/** An answer of the API: status and JSON body. */
+export interface StaAnswer {
+  status: 200 | 400 | 404;
+  body: Record<string, unknown>;
 }
+
+const notFound = (what: string): StaAnswer => ({ status: 404, body: { error: { code: "NOT_FOUND", message: `no such SensorThings resource: ${what}` } } });
 
 /** `Things`, `Things(1)`, `Sensors('env')`, `Observations('1-2-3')`. */
 function segment(text: string): { name: string; id: number | string | null } | null {
@@ -54,19 +58,18 @@ function rawOptions(url: URL): Map<string, string> {
   return raw;
 }
 
-async function serve(c: HonoContext<AppEnv>): Promise<Response> {
-  const url = new URL(c.req.url);
+/** The answer to a GET of `url` (anything under /sta/v1.1), over the public devices in `db`. */
+export async function staAnswer(db: D1Database, url: URL): Promise<StaAnswer> {
   const at = url.pathname.indexOf(PREFIX);
   const base = `${url.origin}${PREFIX}`;
   const path = decodeURIComponent(url.pathname.slice(at + PREFIX.length)).replace(/^\/+|\/+$/g, "");
   if (path === "") {
-    return c.json({ value: ENTITY_SETS.map((name) => ({ name, url: `${base}/${name}` })), serverSettings: { conformance: CONFORMANCE } });
+    return { status: 200, body: { value: ENTITY_SETS.map((name) => ({ name, url: `${base}/${name}` })), serverSettings: { conformance: CONFORMANCE } } };
   }
   const parts = path.split("/").map(segment);
-  if (parts.some((p) => p === null) || parts.length > 2) return notFound(c, path);
+  if (parts.some((p) => p === null) || parts.length > 2) return notFound(path);
   const first = parts[0]!;
-  if (!isSet(first.name) || (parts.length === 2 && first.id === null)) return notFound(c, path);
-  const db = catalogDb(c.env);
+  if (!isSet(first.name) || (parts.length === 2 && first.id === null)) return notFound(path);
   const ctx: Context = { model: await loadModel(db), db, base };
   try {
     let set: EntitySet = first.name;
@@ -76,7 +79,7 @@ async function serve(c: HonoContext<AppEnv>): Promise<Response> {
     if (parts.length === 2) {
       const parent = await findRow(ctx, set, first.id!);
       const link = NAVIGATION[set][parts[1]!.name];
-      if (!parent || !link) return notFound(c, path);
+      if (!parent || !link) return notFound(path);
       constraint = Object.fromEntries(link.by.map((k) => [k, parent.keys[k]])) as Keys;
       set = link.target;
       single = link.single || parts[1]!.id !== null;
@@ -89,9 +92,9 @@ async function serve(c: HonoContext<AppEnv>): Promise<Response> {
         row = await findRow(ctx, set, id);
         if (row && constraint && !(Object.keys(constraint) as Array<keyof Keys>).every((k) => row!.keys[k] === constraint![k])) row = null;
       } else row = (await listMany(ctx, set, [constraint], { ...opts, top: 1, skip: 0, filter: null }))[0]!.rows[0] ?? null;
-      if (!row) return notFound(c, path);
+      if (!row) return notFound(path);
       const [entity] = await render(ctx, set, [row], opts);
-      return c.json(entity as Record<string, unknown>);
+      return { status: 200, body: entity! };
     }
     const [page] = await listMany(ctx, set, [constraint], opts);
     const body: Record<string, unknown> = {};
@@ -104,14 +107,19 @@ async function serve(c: HonoContext<AppEnv>): Promise<Response> {
       body["@iot.nextLink"] = next.toString();
     }
     body["value"] = await render(ctx, set, page!.rows, opts);
-    return c.json(body);
+    return { status: 200, body };
   } catch (e) {
     if (e instanceof OptionError) {
       const position = e.offset === null ? {} : { position: { offset: e.offset, column: e.offset + 1 } };
-      return c.json({ error: { code: "INVALID_REQUEST", message: `${e.option}: ${e.message}`, option: e.option, ...position } }, 400);
+      return { status: 400, body: { error: { code: "INVALID_REQUEST", message: `${e.option}: ${e.message}`, option: e.option, ...position } } };
     }
     throw e;
   }
+}
+
+async function serve(c: HonoContext<AppEnv>): Promise<Response> {
+  const answer = await staAnswer(catalogDb(c.env), new URL(c.req.url));
+  return c.json(answer.body, answer.status);
 }
 
 const entityBody = z.record(z.string(), z.unknown()).openapi("StaEntity");
