@@ -1,7 +1,7 @@
 import { filterSql, matches } from "./filter.ts";
 import { type EntitySet, type Keys, type Model, NAVIGATION, observationRow, type Row } from "./model.ts";
 import { OptionError, type Options } from "./options.ts";
-import { countObservations, OBSERVATION_COLUMNS, type ObservationQuery, observations, observationsByKey } from "./store.ts";
+import { countObservations, latestOfPairs, OBSERVATION_COLUMNS, type ObservationQuery, observations, observationsByKey, type StoredObservation } from "./store.ts";
 
 /**
  * Answers a SensorThings request over the model: lists (filter, order, page, count), navigation
@@ -85,11 +85,21 @@ async function observationPages(ctx: Context, constraints: ReadonlyArray<Keys | 
     offset: opts.skip,
     after,
   }));
-  // One parent walking many Datastreams in key order: pair by pair (store.ts observationsByKey).
-  const results =
-    keyed && queries.length === 1 && queries[0]!.pairs.length > 1
-      ? [await observationsByKey(ctx.db, queries[0]!.pairs, where, after, opts.top + 1)]
-      : await observations(ctx.db, queries);
+  // The latest Observation of each Datastream: one statement for all parents (store.ts latestOfPairs).
+  const latestOnly = opts.top === 1 && opts.skip === 0 && where === null && opts.orderby.length === 1 && opts.orderby[0]!.desc && ["phenomenonTime", "resultTime"].includes(opts.orderby[0]!.path.join("/"));
+  let results: StoredObservation[][];
+  if (latestOnly && queries.every((q) => q.pairs.length <= 1)) {
+    const latest = new Map((await latestOfPairs(ctx.db, queries.flatMap((q) => q.pairs))).map((o) => [`${o.d}-${o.q}`, o]));
+    // More rows remain when the Datastream holds more than the one given.
+    results = queries.map((q) => {
+      const p = q.pairs[0];
+      const o = p && latest.get(`${p.device}-${p.quantity}`);
+      return o ? (p.count > 1 ? [o, o] : [o]) : [];
+    });
+  } else if (keyed && queries.length === 1 && queries[0]!.pairs.length > 1) {
+    // One parent walking many Datastreams in key order: pair by pair (store.ts observationsByKey).
+    results = [await observationsByKey(ctx.db, queries[0]!.pairs, where, after, opts.top + 1)];
+  } else results = await observations(ctx.db, queries);
   return Promise.all(
     results.map(async (stored, i) => {
       const q = queries[i]!;

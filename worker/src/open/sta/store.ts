@@ -154,3 +154,24 @@ export async function observationsByKey(
   }
   return out.slice(0, limit);
 }
+
+/**
+ * The newest reading of each pair, in one statement: a backward primary-key seek per pair (the
+ * correlated subquery), never a scan. This answers "the latest Observation of every Datastream"
+ * ($orderby=phenomenonTime desc;$top=1 inside an $expand) for hundreds of Datastreams at once.
+ */
+export async function latestOfPairs(db: D1Database, pairs: ReadonlyArray<{ device: number; quantity: number }>): Promise<StoredObservation[]> {
+  if (pairs.length === 0) return [];
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `SELECT r.device_id AS d, r.quantity_id AS q, r.time AS t, r.value AS v
+         FROM (SELECT json_extract(value, '$[0]') AS d, json_extract(value, '$[1]') AS q FROM json_each(?1)) p
+         JOIN readings r ON r.device_id = p.d AND r.quantity_id = p.q
+           AND r.time = (SELECT time FROM readings WHERE device_id = p.d AND quantity_id = p.q ORDER BY time DESC LIMIT 1)`,
+      )
+      .bind(JSON.stringify(pairs.map((p) => [p.device, p.quantity])))
+      .all<StoredObservation>(),
+  );
+  return results;
+}
