@@ -83,11 +83,31 @@ const OBSERVATION_TYPE: Record<string, string> = {
   version: "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Observation",
 };
 
+/** How long this isolate reuses the Datastream summaries (the answers are cached as long: openHeaders(60)). */
+const SUMMARY_TTL_MS = 60_000;
+let summaries: { db: D1Database; at: number; rows: Promise<StreamSummary[]> } | null = null;
+
+/**
+ * The summaries of every device's Datastreams, reused for a minute: summing the day rollups of a
+ * year is the one read of a request that grows with the history. Only the counts are reused: which
+ * devices are public is read afresh on every request (loadModel filters by it), so a device made
+ * private disappears at once.
+ */
+function cachedSummaries(db: D1Database): Promise<StreamSummary[]> {
+  const now = Date.now();
+  if (summaries === null || summaries.db !== db || now - summaries.at > SUMMARY_TTL_MS) {
+    const rows = streamSummaries(db);
+    summaries = { db, at: now, rows };
+    rows.catch(() => (summaries = null));
+  }
+  return summaries.rows;
+}
+
 export async function loadModel(db: D1Database): Promise<Model> {
   const [devices, history] = await Promise.all([publicDevices(db), listQuantityHistory(db)]);
   const quantities = new Map(history.map((q) => [q.id, q]));
   const byId = new Map(devices.map((d) => [d.id, d]));
-  const streams = (await streamSummaries(db, devices.map((d) => d.id))).filter((s) => quantities.has(s.quantity));
+  const streams = (await cachedSummaries(db)).filter((s) => byId.has(s.device) && quantities.has(s.quantity));
   const located = devices.filter((d) => d.latitude !== null && d.longitude !== null);
   const sensors = [...new Set(devices.map(sensorOf))].sort();
   const observed = [...new Set(streams.map((s) => s.quantity))].sort((a, b) => a - b);

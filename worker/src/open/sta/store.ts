@@ -44,15 +44,13 @@ export interface StreamSummary {
 }
 
 /** From rollup_day (kept by triggers on readings): one row per pair, never a pass over readings. */
-export async function streamSummaries(db: D1Database, deviceIds: readonly number[]): Promise<StreamSummary[]> {
-  if (deviceIds.length === 0) return [];
+export async function streamSummaries(db: D1Database): Promise<StreamSummary[]> {
   const { results } = await d1(() =>
     db
       .prepare(
         `SELECT device_id AS device, quantity_id AS quantity, sum(count) AS count, min(day) AS firstDay, max(day) AS lastDay
-         FROM rollup_day WHERE device_id IN (SELECT value FROM json_each(?1)) GROUP BY device_id, quantity_id ORDER BY device_id, quantity_id`,
+         FROM rollup_day GROUP BY device_id, quantity_id ORDER BY device_id, quantity_id`,
       )
-      .bind(JSON.stringify(deviceIds))
       .all<StreamSummary>(),
   );
   return results;
