@@ -139,8 +139,11 @@ export async function observationsByKey(
     `SELECT r.device_id AS d, r.quantity_id AS q, r.time AS t, r.value AS v FROM readings r JOIN quantities qu ON qu.id = r.quantity_id
      WHERE r.device_id = ? AND r.quantity_id = ? AND r.time > ?${filter} ORDER BY r.time LIMIT ?`,
   );
+  // Few pairs first (a page often fits in one Datastream), more each round trip.
+  let size = 2;
   while (start < ordered.length && out.length < limit) {
-    const chunk = ordered.slice(start, start + PAIRS_PER_BATCH);
+    const chunk = ordered.slice(start, start + size);
+    size = Math.min(size * 4, PAIRS_PER_BATCH);
     const need = limit - out.length;
     const results = await d1(() =>
       db.batch<StoredObservation>(
