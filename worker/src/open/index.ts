@@ -6,6 +6,7 @@ import { datasetFileRoutes } from "./dataset-files.ts";
 import { gbfsRoutes } from "./gbfs.ts";
 import { ngsiLdRoutes } from "./ngsi-ld.ts";
 import { openApp, openHeaders } from "./http.ts";
+import { staRoutes } from "./sta/routes.ts";
 
 /**
  * Open data (issue 11): what public devices measure, as files, a DCAT-AP catalog and the standard
@@ -23,6 +24,7 @@ const MOUNTS = [
   ["/open", openRoutes],
   ["/gbfs", gbfsRoutes],
   ["/ngsi-ld/v1", ngsiLdRoutes],
+  ["/sta/v1.1", staRoutes],
 ] as const;
 
 /** Mounts every open-data room on the app (app.ts); their documented routes join the API's OpenAPI document. */
