@@ -4,14 +4,13 @@
  * the same figures, which run.ts checks agree before timing them. Indicator arithmetic is
  * h-indicators' (worker/src/indicators): atmoClass/atmoDay, lden, linearFit.
  */
-import { ATMO_MIN_HOURS, type AtmoPollutant, atmoClass, atmoDay, type AtmoDay } from "../../worker/src/indicators/atmo.ts";
+import { type AtmoPollutant, atmoClass, atmoDay, type AtmoDay, dailyConcentration } from "../../worker/src/indicators/atmo.ts";
 import { linearFit } from "../../worker/src/indicators/math.ts";
 import { lden } from "../../worker/src/indicators/noise.ts";
 import { type HourMeanStats, listHourMeanStats, listHourRollups } from "../../worker/src/store/rollups.ts";
 
 const DAY_MS = 86_400_000;
 const POLLUTANTS: Record<string, AtmoPollutant> = { "air.no2": "no2", "air.o3": "o3", "air.so2": "so2", "air.pm10": "pm10", "air.pm2_5": "pm2_5" };
-const MAX_STAT: ReadonlySet<AtmoPollutant> = new Set(["no2", "o3", "so2"]);
 
 export interface Context {
   db: D1Database;
@@ -80,10 +79,9 @@ function atmoFromStats(stats: readonly HourMeanStats[], from: string, to: string
   const byDay = new Map<string, Record<AtmoPollutant, number | null>>();
   for (const s of stats) {
     const p = POLLUTANTS[s.quantity];
-    if (!p || s.hours < ATMO_MIN_HOURS) continue;
-    // Rounded to 10⁻⁶ µg/m³: the two ways of summing hourly means differ in the last bits, which
-    // must not move a concentration that sits exactly on a class bound (values have 0.1 resolution).
-    const concentration = Math.round((MAX_STAT.has(p) ? s.meanMax : s.meanSum / s.hours) * 1e6) / 1e6;
+    // The product's daily statistic (rounded to 10⁻⁶ µg/m³, so summation order cannot move a bound).
+    const concentration = p ? dailyConcentration(p, { hours: s.hours, maxMean: s.meanMax, meanOfMeans: s.meanSum / s.hours }) : null;
+    if (!p || concentration === null) continue;
     const sub = atmoClass(p, concentration);
     let day = byDay.get(s.day);
     if (!day) byDay.set(s.day, (day = { no2: null, o3: null, pm10: null, pm2_5: null, so2: null }));
