@@ -4,14 +4,13 @@
  * the same figures, which run.ts checks agree before timing them. Indicator arithmetic is
  * h-indicators' (worker/src/indicators): atmoClass/atmoDay, lden, linearFit.
  */
-import { ATMO_MIN_HOURS, type AtmoPollutant, atmoClass, atmoDay, type AtmoDay } from "../../worker/src/indicators/atmo.ts";
+import { type AtmoPollutant, atmoClass, atmoDay, type AtmoDay, dailyConcentration } from "../../worker/src/indicators/atmo.ts";
 import { linearFit } from "../../worker/src/indicators/math.ts";
 import { lden } from "../../worker/src/indicators/noise.ts";
 import { type HourMeanStats, listHourMeanStats, listHourRollups } from "../../worker/src/store/rollups.ts";
 
 const DAY_MS = 86_400_000;
 const POLLUTANTS: Record<string, AtmoPollutant> = { "air.no2": "no2", "air.o3": "o3", "air.so2": "so2", "air.pm10": "pm10", "air.pm2_5": "pm2_5" };
-const MAX_STAT: ReadonlySet<AtmoPollutant> = new Set(["no2", "o3", "so2"]);
 
 export interface Context {
   db: D1Database;
@@ -80,10 +79,9 @@ function atmoFromStats(stats: readonly HourMeanStats[], from: string, to: string
   const byDay = new Map<string, Record<AtmoPollutant, number | null>>();
   for (const s of stats) {
     const p = POLLUTANTS[s.quantity];
-    if (!p || s.hours < ATMO_MIN_HOURS) continue;
-    // Rounded to 10⁻⁶ µg/m³: the two ways of summing hourly means differ in the last bits, which
-    // must not move a concentration that sits exactly on a class bound (values have 0.1 resolution).
-    const concentration = Math.round((MAX_STAT.has(p) ? s.meanMax : s.meanSum / s.hours) * 1e6) / 1e6;
+    // The product's daily statistic (rounded to 10⁻⁶ µg/m³, so summation order cannot move a bound).
+    const concentration = p ? dailyConcentration(p, { hours: s.hours, maxMean: s.meanMax, meanOfMeans: s.meanSum / s.hours }) : null;
+    if (!p || concentration === null) continue;
     const sub = atmoClass(p, concentration);
     let day = byDay.get(s.day);
     if (!day) byDay.set(s.day, (day = { no2: null, o3: null, pm10: null, pm2_5: null, so2: null }));
@@ -102,7 +100,10 @@ export async function atmoYear(c: Context) {
   return atmoFromStats(stats, c.year.from, c.year.to);
 }
 
-/** The same daily statistics of hourly means from raw readings: hours grouped from readings first. */
+/** The same daily statistics of hourly means from raw readings: hours grouped from readings first.
+ * total(), not sum(): readings.value is an INTEGER column and sum()/count() of integers is an
+ * integer division in SQLite (readings 52, 50, 206, 54 gave an hourly NO2 mean of 90, not 90.5,
+ * and so class 2 instead of 3 on 2026-05-16 at a station of 13055). */
 async function hourMeanStatsRaw(c: Context, deviceIds: number[], keys: string[], from: string, to: string, dayStartHour = 0, window = { fromHour: 0, toHour: 24 }) {
   const shift = dayStartHour * 3_600_000;
   const lo = Date.parse(`${from}T00:00:00Z`) - DAY_MS + shift;
@@ -112,7 +113,7 @@ async function hourMeanStatsRaw(c: Context, deviceIds: number[], keys: string[],
   const { results } = await c.db
     .prepare(
       `WITH h AS (
-         SELECT r.device_id, q.key, r.time - r.time % 3600000 AS hour, sum(r.value) / count(*) / pow(10.0, q.decimals) AS mean,
+         SELECT r.device_id, q.key, r.time - r.time % 3600000 AS hour, total(r.value) / count(*) / pow(10.0, q.decimals) AS mean,
                 CASE WHEN q.unit = 'dB' THEN sum(pow(10.0, r.value / pow(10.0, q.decimals) / 10.0)) / count(*) END AS energyMean,
                 (SELECT offset_ms FROM paris_offsets WHERE from_ms <= r.time - r.time % 3600000 ORDER BY from_ms DESC LIMIT 1) AS offset_ms
          FROM readings r JOIN quantities q ON q.id = r.quantity_id
@@ -247,7 +248,7 @@ export function alertsRaw(c: Context) {
           .prepare(
             `SELECT r.device_id AS deviceId, date((r.time + (SELECT offset_ms FROM paris_offsets WHERE from_ms <= r.time ORDER BY from_ms DESC LIMIT 1)) / 1000, 'unixepoch') AS local,
                     unixepoch(date((r.time + (SELECT offset_ms FROM paris_offsets WHERE from_ms <= r.time ORDER BY from_ms DESC LIMIT 1)) / 1000, 'unixepoch')) * 1000 AS day,
-                    sum(r.value) / count(*) / pow(10.0, q.decimals) AS mean
+                    total(r.value) / count(*) / pow(10.0, q.decimals) AS mean
              FROM json_each(?5) d CROSS JOIN quantities q CROSS JOIN readings r
              WHERE q.key = 'battery' AND r.device_id = d.value AND r.quantity_id = q.id AND r.time >= ?1 AND r.time < ?2
              GROUP BY r.device_id, local HAVING local > ?3 AND local <= ?4`,

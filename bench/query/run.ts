@@ -160,14 +160,14 @@ try {
       `${ok ? "ok  " : "FAIL"} ${c.name}: rollups p50 ${rollups.p50.toFixed(1)} ms p95 ${rollups.p95.toFixed(1)} ms | baseline p50 ${baseline.p50.toFixed(1)} ms p95 ${baseline.p95.toFixed(1)} ms | ×${ratioP50.toFixed(1)}`,
     );
   }
-  // The indicator answers of the API as merged (worker/src/api/indicator-answers.ts), for the same
-  // commune and device over the same year: they load every hourly rollup of the year into the Worker.
+  // The indicator answers of the API (worker/src/api/indicator-answers.ts), for the same commune and
+  // device over the same year: D1 summarises the hourly rollups per local day / noise period.
   const window = { from: ctx.year.from, to: ctx.year.to, at: END };
   const communeDevices = await listVisibleDevices(db, ANONYMOUS, { commune });
   const noiseDevice = communeDevices.filter((d) => d.id === ctx.noiseDevice);
   for (const [name, f] of [
-    ["API atmoAnswer (hourly rollups of the year into the Worker)", () => atmoAnswer(db, communeDevices, window)],
-    ["API noiseAnswer (hourly rollups of the year into the Worker)", () => noiseAnswer(db, noiseDevice, window)],
+    ["API atmoAnswer (daily summaries of hourly rollups in D1)", () => atmoAnswer(db, communeDevices, window)],
+    ["API noiseAnswer (noise-period summaries of hourly rollups in D1)", () => noiseAnswer(db, noiseDevice, window)],
   ] as const) {
     const t = await time(f, Math.max(3, Math.ceil(runs / 5)));
     console.log(`info ${name}: p50 ${t.p50.toFixed(1)} ms p95 ${t.p95.toFixed(1)} ms`);

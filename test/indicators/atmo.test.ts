@@ -104,6 +104,33 @@ describe("ATMO daily index", () => {
   });
 });
 
+describe("ATMO concentrations on a class bound", () => {
+  // 18 hourly PM10 means (0.1 µg/m³ readings) summing by hand to exactly 360: the day's mean is 20,
+  // the upper bound of class 1. Summed left to right in floating point they give 20.000000000000004.
+  const pm10Means = [17.4, 15.4, 17.2, 18, 18.6, 20.9, 22.2, 15, 16.8, 22.2, 19.2, 19.4, 20.8, 15, 23.6, 23.8, 21.5, 33];
+
+  it("classes a mean of hourly means equal to a bound in the lower class despite floating-point addition", () => {
+    expect(pm10Means.reduce((a, b) => a + b, 0) / pm10Means.length).toBeGreaterThan(20); // the noise the rule must not see
+    const [day] = atmoDays([{ hourly: { pm10: hours("2026-03-10", pm10Means) } }], "2026-03-10", "2026-03-10");
+    expect(day).toMatchObject({ index: 1, label: "Bon", pollutants: ["pm10"], subIndices: { pm10: 1 } });
+  });
+
+  it("does the same for a daily summary whose mean carries the same error", () => {
+    const [day] = atmoDaysFromSummaries(
+      [{ daily: { pm10: [{ date: "2026-03-10", hours: 18, maxMean: 33, meanOfMeans: 20.000000000000004 }] } }],
+      "2026-03-10",
+      "2026-03-10",
+    );
+    expect(day!.subIndices.pm10).toBe(1);
+  });
+
+  it("keeps a real half-unit above the bound in the upper class (NO2 readings 52, 50, 206, 54 → hourly mean 90.5)", () => {
+    // The benchmark's 2026-05-16 case: its raw baseline divided integers (362 / 4 = 90) and said class 2.
+    const [day] = atmoDays([{ hourly: { no2: hours("2026-05-16", [...Array(23).fill(60), (52 + 50 + 206 + 54) / 4]) } }], "2026-05-16", "2026-05-16");
+    expect(day!.subIndices.no2).toBe(3);
+  });
+});
+
 describe("ATMO from daily summaries (what D1 computes)", () => {
   it("uses the maximum for gases, the mean for particles, and 18 hours at least", () => {
     const [day] = atmoDaysFromSummaries(

@@ -70,10 +70,21 @@ export interface AtmoStationDays {
   daily: Partial<Record<AtmoPollutant, readonly DailyHours[]>>;
 }
 
+/**
+ * Steps per µg/m³ a daily concentration is rounded to before it is classed (10⁻⁶ µg/m³; divided
+ * by this exact integer, so a bound comes back exact). Readings are stored
+ * to 0.1 µg/m³ at best, so a mean of hourly means that is exactly on a class bound (18 hours of
+ * PM10 summing to 360 → 20) comes out of floating-point addition one ulp off (20.000000000000004)
+ * and would jump a class; rounding to 10⁻⁶ only removes that noise, never a real difference of a
+ * day's data.
+ */
+export const ATMO_CONCENTRATION_STEPS = 1_000_000;
+
 /** The day's aggregate concentration of one pollutant at one station, or null under 18 hours of data. */
 export function dailyConcentration(pollutant: AtmoPollutant, day: Omit<DailyHours, "date">): number | null {
   if (day.hours < ATMO_MIN_HOURS) return null;
-  return DAILY_STATISTIC[pollutant] === "max" ? day.maxMean : day.meanOfMeans;
+  const c = DAILY_STATISTIC[pollutant] === "max" ? day.maxMean : day.meanOfMeans;
+  return Math.round(c * ATMO_CONCENTRATION_STEPS) / ATMO_CONCENTRATION_STEPS;
 }
 
 /** Daily summaries of hourly means (one mean per hour: a duplicated hour counts once), local days from..to. */
