@@ -23,7 +23,8 @@ export interface Device extends DeviceFields {
   updatedAt: number;
 }
 
-interface DeviceRow {
+/** A devices row joined to its territory's code, as D1 returns it. */
+export interface DeviceRow {
   id: number;
   dev_eui: string;
   name: string;
@@ -43,7 +44,7 @@ interface DeviceRow {
 const SELECT = `SELECT d.*, t.code AS territory FROM devices d
   JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id`;
 
-function toDevice(r: DeviceRow): Device {
+export function toDevice(r: DeviceRow): Device {
   return {
     id: r.id,
     devEui: r.dev_eui,

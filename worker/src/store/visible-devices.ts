@@ -1,6 +1,6 @@
 import { type ReadAccess, visibleDevicesSql } from "../auth/read-access.ts";
 import { d1 } from "./db.ts";
-import type { Device } from "./devices.ts";
+import { type Device, type DeviceRow, toDevice } from "./devices.ts";
 
 /**
  * The devices a reader may see (read-access.ts: public ones, private ones with read:private,
@@ -24,21 +24,7 @@ export interface VisibleDevice extends Device {
   status: DeviceStatus;
 }
 
-interface Row {
-  id: number;
-  dev_eui: string;
-  name: string;
-  commune: string;
-  territory: string;
-  profile: string | null;
-  codec: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  installed_at: number | null;
-  public: number;
-  tags: string;
-  created_at: number;
-  updated_at: number;
+interface Row extends DeviceRow {
   last_seen_at: number | null;
   interval_s: number;
   status: DeviceStatus;
@@ -65,25 +51,7 @@ const SELECT = `SELECT d.id, d.dev_eui, d.name, d.commune, t.code AS territory, 
   LEFT JOIN device_state s ON s.device_id = d.id`;
 
 function toVisible(r: Row): VisibleDevice {
-  return {
-    id: r.id,
-    devEui: r.dev_eui,
-    name: r.name,
-    commune: r.commune,
-    territory: r.territory,
-    profile: r.profile,
-    codec: r.codec,
-    latitude: r.latitude,
-    longitude: r.longitude,
-    installedAt: r.installed_at,
-    public: r.public === 1,
-    tags: JSON.parse(r.tags) as Record<string, string>,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    lastSeenAt: r.last_seen_at,
-    interval: r.interval_s,
-    status: r.status,
-  };
+  return { ...toDevice(r), lastSeenAt: r.last_seen_at, interval: r.interval_s, status: r.status };
 }
 
 export interface VisibleDeviceFilter {
