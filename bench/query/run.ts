@@ -8,7 +8,8 @@
  *    run `--runs` times with the rollups and as the baseline from raw readings (same answers,
  *    checked equal first); p50 and p95 of each, and their ratio.
  *
- * Options: --sensors 200 --days 365 --runs 30 --persist-to DIR (kept; reused with --reuse).
+ * Options: --sensors 200 --days 365 --runs 30 --persist-to DIR (kept; reused with --reuse, which
+ * applies any newer migration first) --only TEXT (time only the cases whose name contains TEXT).
  * Floors: p95 < 50 ms for each rollup query; ≥ 10× faster than the baseline on the year-long ones.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "30" },
     "persist-to": { type: "string" },
     reuse: { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 const sensors = Number(values.sensors);
@@ -75,6 +77,7 @@ if (!seeded) {
   db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   db.close();
 } else {
+  migrateLocal(persist);
   const db = new DatabaseSync(d1File());
   devices = db.prepare("SELECT id, dev_eui AS devEui, profile, commune FROM devices WHERE tags LIKE '%bench%' ORDER BY id").all() as unknown as BenchDevice[];
   db.close();
@@ -99,6 +102,8 @@ const ctx: Q.Context = {
   at: END,
   year: { from: firstDay, to: lastDay },
 };
+
+const selected = (name: string) => !values.only || name.toLowerCase().includes(values.only.toLowerCase());
 
 interface Case {
   name: string;
@@ -141,7 +146,7 @@ console.log(`D1 round trip through the platform proxy (SELECT 1): p50 ${roundTri
 const sta: { query: string; p50: number; p95: number; ok: boolean }[] = [];
 const rows: { query: string; rollups: { p50: number; p95: number }; baseline: { p50: number; p95: number }; ratioP50: number; ok: boolean }[] = [];
 try {
-  for (const c of cases) {
+  for (const c of cases.filter((c) => selected(c.name))) {
     const rollups = await time(c.rollup, runs);
     let baseline = { p50: Number.NaN, p95: Number.NaN };
     try {
@@ -169,6 +174,7 @@ try {
     ["API atmoAnswer (daily summaries of hourly rollups in D1)", () => atmoAnswer(db, communeDevices, window)],
     ["API noiseAnswer (noise-period summaries of hourly rollups in D1)", () => noiseAnswer(db, noiseDevice, window)],
   ] as const) {
+    if (!selected(name)) continue;
     const t = await time(f, Math.max(3, Math.ceil(runs / 5)));
     console.log(`info ${name}: p50 ${t.p50.toFixed(1)} ms p95 ${t.p95.toFixed(1)} ms`);
   }
@@ -177,6 +183,7 @@ try {
     ["STA Things with the latest Observation of each Datastream (nested $expand)", `/sta/v1.1/Things?$top=${sensors}&$expand=Datastreams($expand=Observations($orderby=phenomenonTime desc;$top=1))`],
     ["STA $count of all Observations (day rollups)", "/sta/v1.1/Observations?$top=1&$count=true"],
   ] as const) {
+    if (!selected(name)) continue;
     const t = await time(async () => {
       const answer = await staAnswer(db, new URL(path, "http://bench.test"));
       if (answer.status !== 200) throw new Error(`${path}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
