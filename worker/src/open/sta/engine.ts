@@ -1,13 +1,13 @@
-import { filterSql, matches } from "./filter.ts";
+import { compileFilter, FilterError, matches, type PairScope } from "./filter.ts";
 import { type EntitySet, type Keys, type Model, NAVIGATION, observationRow, type Row } from "./model.ts";
 import { OptionError, type Options } from "./options.ts";
-import { countObservations, latestOfPairs, OBSERVATION_COLUMNS, type ObservationQuery, observations, observationsByKey, type StoredObservation } from "./store.ts";
+import { countMatching, OBSERVATION_COLUMNS, type PairRange, perPair, rollupCounts, sortedObservations, type StoredObservation, type StreamSummary, walkByKey, walkByTime, type Where } from "./store.ts";
 
 /**
  * Answers a SensorThings request over the model: lists (filter, order, page, count), navigation
- * and nested $expand. Observations go to D1 with one statement per parent in a single batch, so
- * `Things?$expand=Datastreams($expand=Observations($orderby=phenomenonTime desc;$top=1))` is one
- * primary-key seek backwards per Datastream — the latest value — never a scan of the history.
+ * and nested $expand. Observations are read by primary-key walks (store.ts), all parents of a level
+ * together; `Things?$expand=Datastreams($expand=Observations($orderby=phenomenonTime desc;$top=1))`
+ * reads nothing past the model, whose Datastreams carry their latest reading.
  */
 
 export interface Context {
@@ -51,75 +51,210 @@ function compareRows(orderby: Options["orderby"]) {
 
 const filterable = (r: Row) => ({ ...r.body, "@iot.id": r.id });
 
+/** The rows of a set under a constraint: a lookup in the model's index by one key, the others checked. */
+function rowsUnder(ctx: Context, set: Exclude<EntitySet, "Observations">, constraint: Keys | null): Row[] {
+  if (constraint === null) return ctx.model.rows[set];
+  const keys = Object.keys(constraint) as Array<keyof Keys>;
+  if (keys.length === 0) return ctx.model.rows[set];
+  const found = ctx.model.index(set, keys[0]!).get(constraint[keys[0]!]!) ?? [];
+  return keys.length === 1 ? found : found.filter((r) => keyMatch(r, constraint));
+}
+
 /** Pages of one entity set under each of `constraints` (one per parent; [null] at the top). */
 export async function listMany(ctx: Context, set: EntitySet, constraints: ReadonlyArray<Keys | null>, opts: Options): Promise<Page[]> {
   if (set === "Observations") return observationPages(ctx, constraints, opts);
-  const all = ctx.model.rows[set];
+  // A few hundred rows in memory: filtered, sorted and cut here.
+  const now = Date.now();
   return constraints.map((constraint) => {
-    let rows = all.filter((r) => keyMatch(r, constraint) && (opts.filter === null || matches(opts.filter, filterable(r))));
+    let rows = rowsUnder(ctx, set, constraint);
+    if (opts.filter !== null) rows = rows.filter((r) => matches(opts.filter!, filterable(r), now));
     if (opts.orderby.length > 0) rows = [...rows].sort(compareRows(opts.orderby));
     const page = rows.slice(opts.skip, opts.skip + opts.top);
     return { rows: page, count: opts.count ? rows.length : null, next: opts.skip + opts.top < rows.length ? { skip: opts.skip + opts.top } : null };
   });
 }
 
-const KEY_ORDER = "r.device_id, r.quantity_id, r.time";
+/** Datastreams a parent with no more than this many reads with one walk per Datastream. */
+const PER_PAIR_MAX = 16;
+/** Readings a request may read to order Observations by something else than time or key. */
+export const MAX_SORTED_READINGS = 100_000;
+/** Readings a request may ask the database for across all parents (pairs × rows per pair). */
+export const MAX_READ_ROWS = 200_000;
 
-function parseToken(token: string): { d: number; q: number; t: number } {
-  const m = /^(\d+)-(\d+)-(\d+)$/.exec(token);
+type Cursor = { d: number; q: number; t: number };
+
+function parseToken(token: string): Cursor {
+  const m = /^(\d+)-(\d+)-(-?\d+)$/.exec(token);
   if (!m) throw new OptionError("$skiptoken", "$skiptoken is not one written by an @iot.nextLink");
   return { d: Number(m[1]), q: Number(m[2]), t: Number(m[3]) };
 }
 
-async function observationPages(ctx: Context, constraints: ReadonlyArray<Keys | null>, opts: Options): Promise<Page[]> {
-  const where = opts.filter === null ? null : sqlOf(opts);
-  const order = opts.orderby.map(({ path, desc }) => `${OBSERVATION_COLUMNS[path.join("/")] ?? "r.time"} ${desc ? "DESC" : "ASC"}`).concat(KEY_ORDER).join(", ");
-  // Key paging in the key order; a $skip otherwise (a client-chosen order has no cheap key).
-  const keyed = opts.orderby.length === 0 && opts.skip === 0;
-  const after = keyed && opts.skiptoken !== null ? parseToken(opts.skiptoken) : null;
-  const queries: ObservationQuery[] = constraints.map((c) => ({
-    pairs: ctx.model.streams.filter((s) => (c?.device === undefined || s.device === c.device) && (c?.quantity === undefined || s.quantity === c.quantity)),
-    where,
-    order,
-    limit: opts.top + 1,
-    offset: opts.skip,
-    after,
-  }));
-  // The latest Observation of each Datastream: one statement for all parents (store.ts latestOfPairs).
-  const latestOnly = opts.top === 1 && opts.skip === 0 && where === null && opts.orderby.length === 1 && opts.orderby[0]!.desc && ["phenomenonTime", "resultTime"].includes(opts.orderby[0]!.path.join("/"));
-  let results: StoredObservation[][];
-  if (latestOnly && queries.every((q) => q.pairs.length <= 1)) {
-    const latest = new Map((await latestOfPairs(ctx.db, queries.flatMap((q) => q.pairs))).map((o) => [`${o.d}-${o.q}`, o]));
-    // More rows remain when the Datastream holds more than the one given.
-    results = queries.map((q) => {
-      const p = q.pairs[0];
-      const o = p && latest.get(`${p.device}-${p.quantity}`);
-      return o ? (p.count > 1 ? [o, o] : [o]) : [];
-    });
-  } else if (keyed && queries.length === 1 && queries[0]!.pairs.length > 1) {
-    // One parent walking many Datastreams in key order: pair by pair (store.ts observationsByKey).
-    results = [await observationsByKey(ctx.db, queries[0]!.pairs, where, after, opts.top + 1)];
-  } else results = await observations(ctx.db, queries);
-  return Promise.all(
-    results.map(async (stored, i) => {
-      const q = queries[i]!;
-      const more = stored.length > opts.top;
-      const page = stored.slice(0, opts.top);
-      let count: number | null = null;
-      // Without a filter the day rollups hold the count: no pass over readings.
-      if (opts.count) count = where === null ? q.pairs.reduce((n, p) => n + p.count, 0) : await countObservations(ctx.db, { ...q, after: null });
-      const last = page[page.length - 1];
-      const next = !more ? null : keyed && last ? { token: `${last.d}-${last.q}-${last.t}` } : { skip: opts.skip + opts.top };
-      return { rows: page.map((o) => observationRow(ctx.model, o)), count, next };
-    }),
-  );
+const pairCmp = (a: { d: number; q: number }, b: { d: number; q: number }) => a.d - b.d || a.q - b.q;
+const keyCmp = (a: StoredObservation, b: StoredObservation) => pairCmp(a, b) || a.t - b.t;
+const timeCmp = (desc: boolean) => (a: StoredObservation, b: StoredObservation) => (desc ? b.t - a.t : a.t - b.t) || pairCmp(a, b);
+
+/** How Observations are ordered: by key (device, quantity, time), by time (then device, quantity), or otherwise (sorted by the database). */
+function orderMode(opts: Options): { mode: "key" } | { mode: "time"; desc: boolean } | { mode: "sorted" } {
+  const terms = opts.orderby.map((o) => ({ name: o.path.join("/"), desc: o.desc }));
+  if (terms.length === 0 || (terms.length === 1 && terms[0]!.name === "@iot.id" && !terms[0]!.desc)) return { mode: "key" };
+  // (time, device, quantity) is unique: a further @iot.id term changes nothing.
+  if (["phenomenonTime", "resultTime"].includes(terms[0]!.name) && terms.slice(1).every((t) => t.name === "@iot.id" && !t.desc)) return { mode: "time", desc: terms[0]!.desc };
+  return { mode: "sorted" };
 }
 
-function sqlOf(opts: Options) {
+/** One entity per pair for `Datastream/…` and `FeatureOfInterest/…` in a $filter of Observations. */
+function pairScope(ctx: Context, pairs: readonly StreamSummary[]): PairScope {
+  const things = ctx.model.index("Things", "device");
+  const sensors = ctx.model.index("Sensors", "sensor");
+  const properties = ctx.model.index("ObservedProperties", "quantity");
+  const streams = ctx.model.index("Datastreams", "device");
+  const features = ctx.model.index("FeaturesOfInterest", "device");
+  const entity = (r: Row | undefined) => (r ? { "@iot.id": r.id, ...r.body } : undefined);
+  const entities = new Map<string, Record<string, unknown>>();
+  for (const p of pairs) {
+    const ds = streams.get(p.device)?.find((r) => r.keys.quantity === p.quantity);
+    entities.set(`${p.device}-${p.quantity}`, {
+      Datastream: ds && {
+        ...entity(ds),
+        Thing: entity(things.get(p.device)?.[0]),
+        Sensor: entity(sensors.get(ds.keys.sensor!)?.[0]),
+        ObservedProperty: entity(properties.get(p.quantity)?.[0]),
+      },
+      FeatureOfInterest: entity(features.get(p.device)?.[0]),
+    });
+  }
+  return { entities };
+}
+
+async function observationPages(ctx: Context, constraints: ReadonlyArray<Keys | null>, opts: Options): Promise<Page[]> {
+  const model = ctx.model;
+  const all = constraints.map((c): StreamSummary[] => {
+    if (c === null) return model.streams;
+    if (c.device !== undefined && c.quantity !== undefined) {
+      const s = model.streamByKey.get(`${c.device}-${c.quantity}`);
+      return s ? [s] : [];
+    }
+    if (c.device !== undefined) return model.streamsOfDevice.get(c.device) ?? [];
+    return model.streams.filter((s) => c.quantity === undefined || s.quantity === c.quantity);
+  });
+  let where: Where = null;
+  let parents = all;
+  if (opts.filter !== null) {
+    const union = new Map(all.flat().map((s) => [`${s.device}-${s.quantity}`, s]));
+    const compiled = sqlOf(opts, pairScope(ctx, [...union.values()]));
+    where = compiled.where;
+    if (compiled.excluded.size > 0) parents = all.map((pairs) => pairs.filter((s) => !compiled.excluded.has(`${s.device}-${s.quantity}`)));
+  }
+  const order = orderMode(opts);
+  const cursor = opts.skiptoken !== null ? parseToken(opts.skiptoken) : null;
+  if (cursor !== null && order.mode === "sorted") throw new OptionError("$skiptoken", "$skiptoken pages Observations ordered by time or by key");
+  const need = opts.skip + opts.top + 1;
+
+  const [pages, counts] = await Promise.all([
+    order.mode === "sorted" ? sortedPages(ctx, parents, where, opts) : keyedPages(ctx, parents, where, order, cursor, need),
+    opts.count ? countsOf(ctx, parents, where) : Promise.resolve(null),
+  ]);
+  return pages.map((stored, i) => {
+    const keyed = order.mode !== "sorted";
+    const rows = keyed ? stored.slice(opts.skip) : stored;
+    const more = rows.length > opts.top;
+    const page = rows.slice(0, opts.top);
+    const last = page[page.length - 1];
+    const next = !more ? null : keyed && last ? { token: `${last.d}-${last.q}-${last.t}` } : { skip: opts.skip + opts.top };
+    return { rows: page.map((o) => observationRow(model, o)), count: counts?.[i] ?? null, next };
+  });
+}
+
+/** Counts per parent: from the day rollups without a reading filter, else counted in the readings. */
+async function countsOf(ctx: Context, parents: ReadonlyArray<readonly StreamSummary[]>, where: Where): Promise<number[]> {
+  if (where === null) {
+    const union = new Map(parents.flat().map((s) => [`${s.device}-${s.quantity}`, s]));
+    const counts = await rollupCounts(ctx.db, [...union.values()]);
+    return parents.map((pairs) => pairs.reduce((n, p) => n + (counts.get(`${p.device}-${p.quantity}`) ?? 0), 0));
+  }
+  return Promise.all(parents.map((pairs) => countMatching(ctx.db, pairs, where)));
+}
+
+/**
+ * Pages in key or time order: the latest reading of each pair from the model (no read at all)
+ * for `$orderby=phenomenonTime desc&$top=1`; otherwise one walk per pair for parents with few
+ * pairs (all parents in one statement), and key or time windows across the pairs of a parent with
+ * many. Each returns up to `need` rows (the page, what $skip passes, and one to tell that more
+ * remain).
+ */
+async function keyedPages(ctx: Context, parents: ReadonlyArray<readonly StreamSummary[]>, where: Where, order: { mode: "key" } | { mode: "time"; desc: boolean }, cursor: Cursor | null, need: number): Promise<StoredObservation[][]> {
+  if (order.mode === "time" && order.desc && need === 2 && where === null && cursor === null) {
+    // The latest-value state: each pair's last reading, and whether it has an earlier one.
+    return parents.map((pairs) => {
+      const newest = [...pairs].sort((a, b) => b.last - a.last || a.device - b.device || a.quantity - b.quantity);
+      const top = newest[0];
+      if (!top) return [];
+      const row = { d: top.device, q: top.quantity, t: top.last, v: top.lastValue };
+      return pairs.length > 1 || top.first < top.last ? [row, row] : [row];
+    });
+  }
+  const small = parents.map((pairs, i) => [pairs, i] as const).filter(([pairs]) => pairs.length <= PER_PAIR_MAX);
+  const rowsAsked = small.reduce((n, [pairs]) => n + pairs.length * need, 0);
+  if (rowsAsked > MAX_READ_ROWS) throw new OptionError("$top", `this request would read ${rowsAsked} Observations (at most ${MAX_READ_ROWS}): ask fewer with $top or fewer parents`);
+  const out: StoredObservation[][] = parents.map(() => []);
+  const desc = order.mode === "time" && order.desc;
+  const ranges: PairRange[] = [];
+  const owner: number[] = [];
+  for (const [pairs, i] of small) {
+    for (const s of pairs) {
+      const p = { d: s.device, q: s.quantity };
+      let from: number | null = null;
+      let inclusive = false;
+      if (cursor !== null) {
+        const c = pairCmp(p, cursor);
+        if (order.mode === "key") {
+          // Pairs before the cursor's are done; the cursor's resumes after its time.
+          if (c < 0) continue;
+          if (c === 0) from = cursor.t;
+        } else {
+          // At the cursor's time, only pairs after the cursor's remain.
+          from = cursor.t;
+          inclusive = c > 0;
+        }
+      }
+      ranges.push({ pair: s, from, inclusive });
+      owner.push(i);
+    }
+  }
+  const read = perPair(ctx.db, ranges, where, desc, need);
+  const large = parents.map((pairs, i) => [pairs, i] as const).filter(([pairs]) => pairs.length > PER_PAIR_MAX);
+  const walks = large.map(async ([pairs, i]) => {
+    if (order.mode === "key") out[i] = await walkByKey(ctx.db, pairs, where, cursor, need);
+    else {
+      const span = { first: Math.min(...pairs.map((p) => p.first)), last: Math.max(...pairs.map((p) => p.last)) };
+      out[i] = await walkByTime(ctx.db, pairs, where, order.desc, cursor, span, need);
+    }
+  });
+  const [perPairRows] = await Promise.all([read, ...walks]);
+  perPairRows.forEach((rows, k) => out[owner[k]!]!.push(...rows));
+  for (const [, i] of small) out[i] = out[i]!.sort(order.mode === "key" ? keyCmp : timeCmp(desc)).slice(0, need);
+  return out;
+}
+
+/**
+ * Pages in an order with no key (by result…): the database sorts the readings of each parent and
+ * skips with OFFSET, so this is refused past MAX_SORTED_READINGS readings (the rollup counts).
+ */
+async function sortedPages(ctx: Context, parents: ReadonlyArray<readonly StreamSummary[]>, where: Where, opts: Options): Promise<StoredObservation[][]> {
+  const counts = await countsOf(ctx, parents, null);
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total > MAX_SORTED_READINGS) {
+    throw new OptionError("$orderby", `ordering ${total} Observations by ${opts.orderby.map((o) => o.path.join("/")).join(", ")} is refused (at most ${MAX_SORTED_READINGS}): order by phenomenonTime, or ask for fewer Datastreams`);
+  }
+  const order = opts.orderby.map(({ path, desc }) => `${OBSERVATION_COLUMNS[path.join("/")] ?? "r.time"} ${desc ? "DESC" : "ASC"}`).concat("r.device_id, r.quantity_id, r.time").join(", ");
+  return sortedObservations(ctx.db, parents, where, order, opts.top + 1, opts.skip);
+}
+
+function sqlOf(opts: Options, scope: PairScope) {
   try {
-    return filterSql(opts.filter!, OBSERVATION_COLUMNS);
+    return compileFilter(opts.filter!, OBSERVATION_COLUMNS, scope);
   } catch (e) {
-    if (e instanceof Error && "offset" in e) throw new OptionError("$filter", e.message, (e as { offset: number }).offset);
+    if (e instanceof FilterError) throw new OptionError("$filter", e.message, e.offset);
     throw e;
   }
 }

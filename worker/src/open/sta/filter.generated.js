@@ -194,12 +194,19 @@ function peg$parse(input, options) {
   const peg$c22 = "T";
   const peg$c23 = ":";
   const peg$c24 = "Z";
-  const peg$c25 = "'";
-  const peg$c26 = "''";
-  const peg$c27 = "geography";
-  const peg$c28 = "point";
-  const peg$c29 = "polygon";
-  const peg$c30 = "/";
+  const peg$c25 = "duration";
+  const peg$c26 = "'";
+  const peg$c27 = "P";
+  const peg$c28 = "D";
+  const peg$c29 = "H";
+  const peg$c30 = "M";
+  const peg$c31 = "S";
+  const peg$c32 = "''";
+  const peg$c33 = "geography";
+  const peg$c34 = "point";
+  const peg$c35 = "polygon";
+  const peg$c36 = "linestring";
+  const peg$c37 = "/";
 
   const peg$r0 = /^[0-9]/;
   const peg$r1 = /^[+\-]/;
@@ -236,18 +243,25 @@ function peg$parse(input, options) {
   const peg$e24 = peg$literalExpectation(":", false);
   const peg$e25 = peg$literalExpectation("Z", false);
   const peg$e26 = peg$classExpectation(["+", "-"], false, false, false);
-  const peg$e27 = peg$classExpectation(["e", "E"], false, false, false);
+  const peg$e27 = peg$literalExpectation("duration", true);
   const peg$e28 = peg$literalExpectation("'", false);
-  const peg$e29 = peg$literalExpectation("''", false);
-  const peg$e30 = peg$classExpectation(["'"], true, false, false);
-  const peg$e31 = peg$literalExpectation("geography", true);
-  const peg$e32 = peg$literalExpectation("POINT", true);
-  const peg$e33 = peg$literalExpectation("POLYGON", true);
-  const peg$e34 = peg$literalExpectation("/", false);
-  const peg$e35 = peg$classExpectation([["A", "Z"], ["a", "z"], "_", "@"], false, false, false);
-  const peg$e36 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_", "@", "."], false, false, false);
-  const peg$e37 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
-  const peg$e38 = peg$otherExpectation("whitespace");
+  const peg$e29 = peg$literalExpectation("P", false);
+  const peg$e30 = peg$literalExpectation("D", false);
+  const peg$e31 = peg$literalExpectation("H", false);
+  const peg$e32 = peg$literalExpectation("M", false);
+  const peg$e33 = peg$literalExpectation("S", false);
+  const peg$e34 = peg$classExpectation(["e", "E"], false, false, false);
+  const peg$e35 = peg$literalExpectation("''", false);
+  const peg$e36 = peg$classExpectation(["'"], true, false, false);
+  const peg$e37 = peg$literalExpectation("geography", true);
+  const peg$e38 = peg$literalExpectation("POINT", true);
+  const peg$e39 = peg$literalExpectation("POLYGON", true);
+  const peg$e40 = peg$literalExpectation("LINESTRING", true);
+  const peg$e41 = peg$literalExpectation("/", false);
+  const peg$e42 = peg$classExpectation([["A", "Z"], ["a", "z"], "_", "@"], false, false, false);
+  const peg$e43 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_", "@", "."], false, false, false);
+  const peg$e44 = peg$classExpectation([" ", "\t", "\r", "\n"], false, false, false);
+  const peg$e45 = peg$otherExpectation("whitespace");
 
   function peg$f0(e) {    return e;  }
   function peg$f1(head, e) {    return ["or", e, location().start.offset];  }
@@ -275,17 +289,39 @@ function peg$parse(input, options) {
     if (Number.isNaN(time)) error("invalid date-time " + s);
     return { time };
   }
-  function peg$f22(s) {    return Number(s);  }
-  function peg$f23() {    return "'";  }
-  function peg$f24(chars) {    return chars.join("");  }
-  function peg$f25(g) {    return g;  }
-  function peg$f26(p) {    return { type: "Point", coordinates: p };  }
-  function peg$f27(head, p) {    return p;  }
-  function peg$f28(head, tail) {    return { type: "Polygon", coordinates: [[head, ...tail]] };  }
-  function peg$f29(x, y) {    return [x, y];  }
-  function peg$f30(s) {    return Number(s);  }
-  function peg$f31(head, p) {    return p;  }
-  function peg$f32(head, tail) {    return { type: "property", path: [head, ...tail], at: location().start.offset };  }
+  function peg$f22(s) {
+    if (Number.isNaN(Date.parse(s + "T00:00:00Z"))) error("invalid date " + s);
+    return { date: s };
+  }
+  function peg$f23(h, m, s, f) {    return f;  }
+  function peg$f24(h, m, s, f) {    return [s, f];  }
+  function peg$f25(h, m, s) {
+    const [sec, frac] = s ?? ["00", null];
+    if (Number(h) > 23 || Number(m) > 59 || Number(sec) > 59) error("invalid time of day");
+    return { timeOfDay: `${h}:${m}:${sec}.${(frac ?? "").padEnd(3, "0").slice(0, 3)}` };
+  }
+  function peg$f26(neg, n) {    return Number(n);  }
+  function peg$f27(neg, d, n) {    return Number(n);  }
+  function peg$f28(neg, d, h, n) {    return Number(n);  }
+  function peg$f29(neg, d, h, m, n) {    return Number(n);  }
+  function peg$f30(neg, d, h, m, s) {    return (h ?? 0) * 3600000 + (m ?? 0) * 60000 + (s ?? 0) * 1000;  }
+  function peg$f31(neg, d, t) {
+    const ms = (d ?? 0) * 86400000 + (t ?? 0);
+    return { duration: neg ? -ms : ms };
+  }
+  function peg$f32(s) {    return Number(s);  }
+  function peg$f33() {    return "'";  }
+  function peg$f34(chars) {    return chars.join("");  }
+  function peg$f35(g) {    return g;  }
+  function peg$f36(p) {    return { type: "Point", coordinates: p };  }
+  function peg$f37(head, p) {    return p;  }
+  function peg$f38(head, tail) {    return { type: "Polygon", coordinates: [[head, ...tail]] };  }
+  function peg$f39(head, p) {    return p;  }
+  function peg$f40(head, tail) {    return { type: "LineString", coordinates: [head, ...tail] };  }
+  function peg$f41(x, y) {    return [x, y];  }
+  function peg$f42(s) {    return Number(s);  }
+  function peg$f43(head, p) {    return p;  }
+  function peg$f44(head, tail) {    return { type: "property", path: [head, ...tail], at: location().start.offset };  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -1399,13 +1435,22 @@ function peg$parse(input, options) {
     s0 = peg$currPos;
     s1 = peg$parseDateTime();
     if (s1 === peg$FAILED) {
-      s1 = peg$parseGeography();
+      s1 = peg$parseDate();
       if (s1 === peg$FAILED) {
-        s1 = peg$parseNumber();
+        s1 = peg$parseTimeOfDay();
         if (s1 === peg$FAILED) {
-          s1 = peg$parseString();
+          s1 = peg$parseDuration();
           if (s1 === peg$FAILED) {
-            s1 = peg$parseKeyword();
+            s1 = peg$parseGeography();
+            if (s1 === peg$FAILED) {
+              s1 = peg$parseNumber();
+              if (s1 === peg$FAILED) {
+                s1 = peg$parseString();
+                if (s1 === peg$FAILED) {
+                  s1 = peg$parseKeyword();
+                }
+              }
+            }
           }
         }
       }
@@ -1910,6 +1955,719 @@ function peg$parse(input, options) {
     return s0;
   }
 
+  function peg$parseDate() {
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12;
+
+    s0 = peg$currPos;
+    s1 = peg$currPos;
+    s2 = peg$currPos;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r0.test(s3)) {
+      peg$currPos++;
+    } else {
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
+    }
+    if (s3 !== peg$FAILED) {
+      s4 = input.charAt(peg$currPos);
+      if (peg$r0.test(s4)) {
+        peg$currPos++;
+      } else {
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e22); }
+      }
+      if (s4 !== peg$FAILED) {
+        s5 = input.charAt(peg$currPos);
+        if (peg$r0.test(s5)) {
+          peg$currPos++;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e22); }
+        }
+        if (s5 !== peg$FAILED) {
+          s6 = input.charAt(peg$currPos);
+          if (peg$r0.test(s6)) {
+            peg$currPos++;
+          } else {
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e22); }
+          }
+          if (s6 !== peg$FAILED) {
+            if (input.charCodeAt(peg$currPos) === 45) {
+              s7 = peg$c14;
+              peg$currPos++;
+            } else {
+              s7 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e14); }
+            }
+            if (s7 !== peg$FAILED) {
+              s8 = input.charAt(peg$currPos);
+              if (peg$r0.test(s8)) {
+                peg$currPos++;
+              } else {
+                s8 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e22); }
+              }
+              if (s8 !== peg$FAILED) {
+                s9 = input.charAt(peg$currPos);
+                if (peg$r0.test(s9)) {
+                  peg$currPos++;
+                } else {
+                  s9 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e22); }
+                }
+                if (s9 !== peg$FAILED) {
+                  if (input.charCodeAt(peg$currPos) === 45) {
+                    s10 = peg$c14;
+                    peg$currPos++;
+                  } else {
+                    s10 = peg$FAILED;
+                    if (peg$silentFails === 0) { peg$fail(peg$e14); }
+                  }
+                  if (s10 !== peg$FAILED) {
+                    s11 = input.charAt(peg$currPos);
+                    if (peg$r0.test(s11)) {
+                      peg$currPos++;
+                    } else {
+                      s11 = peg$FAILED;
+                      if (peg$silentFails === 0) { peg$fail(peg$e22); }
+                    }
+                    if (s11 !== peg$FAILED) {
+                      s12 = input.charAt(peg$currPos);
+                      if (peg$r0.test(s12)) {
+                        peg$currPos++;
+                      } else {
+                        s12 = peg$FAILED;
+                        if (peg$silentFails === 0) { peg$fail(peg$e22); }
+                      }
+                      if (s12 !== peg$FAILED) {
+                        s3 = [s3, s4, s5, s6, s7, s8, s9, s10, s11, s12];
+                        s2 = s3;
+                      } else {
+                        peg$currPos = s2;
+                        s2 = peg$FAILED;
+                      }
+                    } else {
+                      peg$currPos = s2;
+                      s2 = peg$FAILED;
+                    }
+                  } else {
+                    peg$currPos = s2;
+                    s2 = peg$FAILED;
+                  }
+                } else {
+                  peg$currPos = s2;
+                  s2 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s2;
+                s2 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s2;
+              s2 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s2;
+            s2 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s2;
+          s2 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = input.substring(s1, peg$currPos);
+    } else {
+      s1 = s2;
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      peg$silentFails++;
+      if (input.charCodeAt(peg$currPos) === 84) {
+        s3 = peg$c22;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e23); }
+      }
+      peg$silentFails--;
+      if (s3 === peg$FAILED) {
+        s2 = undefined;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s0 = peg$f22(s1);
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
+  function peg$parseTimeOfDay() {
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+
+    s0 = peg$currPos;
+    s1 = peg$currPos;
+    s2 = peg$currPos;
+    s3 = input.charAt(peg$currPos);
+    if (peg$r0.test(s3)) {
+      peg$currPos++;
+    } else {
+      s3 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
+    }
+    if (s3 !== peg$FAILED) {
+      s4 = input.charAt(peg$currPos);
+      if (peg$r0.test(s4)) {
+        peg$currPos++;
+      } else {
+        s4 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e22); }
+      }
+      if (s4 !== peg$FAILED) {
+        s3 = [s3, s4];
+        s2 = s3;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s2;
+      s2 = peg$FAILED;
+    }
+    if (s2 !== peg$FAILED) {
+      s1 = input.substring(s1, peg$currPos);
+    } else {
+      s1 = s2;
+    }
+    if (s1 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 58) {
+        s2 = peg$c23;
+        peg$currPos++;
+      } else {
+        s2 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e24); }
+      }
+      if (s2 !== peg$FAILED) {
+        s3 = peg$currPos;
+        s4 = peg$currPos;
+        s5 = input.charAt(peg$currPos);
+        if (peg$r0.test(s5)) {
+          peg$currPos++;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e22); }
+        }
+        if (s5 !== peg$FAILED) {
+          s6 = input.charAt(peg$currPos);
+          if (peg$r0.test(s6)) {
+            peg$currPos++;
+          } else {
+            s6 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e22); }
+          }
+          if (s6 !== peg$FAILED) {
+            s5 = [s5, s6];
+            s4 = s5;
+          } else {
+            peg$currPos = s4;
+            s4 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s4;
+          s4 = peg$FAILED;
+        }
+        if (s4 !== peg$FAILED) {
+          s3 = input.substring(s3, peg$currPos);
+        } else {
+          s3 = s4;
+        }
+        if (s3 !== peg$FAILED) {
+          s4 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 58) {
+            s5 = peg$c23;
+            peg$currPos++;
+          } else {
+            s5 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e24); }
+          }
+          if (s5 !== peg$FAILED) {
+            s6 = peg$currPos;
+            s7 = peg$currPos;
+            s8 = input.charAt(peg$currPos);
+            if (peg$r0.test(s8)) {
+              peg$currPos++;
+            } else {
+              s8 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e22); }
+            }
+            if (s8 !== peg$FAILED) {
+              s9 = input.charAt(peg$currPos);
+              if (peg$r0.test(s9)) {
+                peg$currPos++;
+              } else {
+                s9 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e22); }
+              }
+              if (s9 !== peg$FAILED) {
+                s8 = [s8, s9];
+                s7 = s8;
+              } else {
+                peg$currPos = s7;
+                s7 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s7;
+              s7 = peg$FAILED;
+            }
+            if (s7 !== peg$FAILED) {
+              s6 = input.substring(s6, peg$currPos);
+            } else {
+              s6 = s7;
+            }
+            if (s6 !== peg$FAILED) {
+              s7 = peg$currPos;
+              if (input.charCodeAt(peg$currPos) === 46) {
+                s8 = peg$c17;
+                peg$currPos++;
+              } else {
+                s8 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e17); }
+              }
+              if (s8 !== peg$FAILED) {
+                s9 = peg$currPos;
+                s10 = [];
+                s11 = input.charAt(peg$currPos);
+                if (peg$r0.test(s11)) {
+                  peg$currPos++;
+                } else {
+                  s11 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e22); }
+                }
+                if (s11 !== peg$FAILED) {
+                  while (s11 !== peg$FAILED) {
+                    s10.push(s11);
+                    s11 = input.charAt(peg$currPos);
+                    if (peg$r0.test(s11)) {
+                      peg$currPos++;
+                    } else {
+                      s11 = peg$FAILED;
+                      if (peg$silentFails === 0) { peg$fail(peg$e22); }
+                    }
+                  }
+                } else {
+                  s10 = peg$FAILED;
+                }
+                if (s10 !== peg$FAILED) {
+                  s9 = input.substring(s9, peg$currPos);
+                } else {
+                  s9 = s10;
+                }
+                if (s9 !== peg$FAILED) {
+                  peg$savedPos = s7;
+                  s7 = peg$f23(s1, s3, s6, s9);
+                } else {
+                  peg$currPos = s7;
+                  s7 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s7;
+                s7 = peg$FAILED;
+              }
+              if (s7 === peg$FAILED) {
+                s7 = null;
+              }
+              peg$savedPos = s4;
+              s4 = peg$f24(s1, s3, s6, s7);
+            } else {
+              peg$currPos = s4;
+              s4 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s4;
+            s4 = peg$FAILED;
+          }
+          if (s4 === peg$FAILED) {
+            s4 = null;
+          }
+          peg$savedPos = s0;
+          s0 = peg$f25(s1, s3, s4);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
+  function peg$parseDuration() {
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17;
+
+    s0 = peg$currPos;
+    s1 = input.substr(peg$currPos, 8);
+    if (s1.toLowerCase() === peg$c25) {
+      peg$currPos += (8);
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e27); }
+    }
+    if (s1 !== peg$FAILED) {
+      if (input.charCodeAt(peg$currPos) === 39) {
+        s2 = peg$c26;
+        peg$currPos++;
+      } else {
+        s2 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e28); }
+      }
+      if (s2 !== peg$FAILED) {
+        if (input.charCodeAt(peg$currPos) === 45) {
+          s3 = peg$c14;
+          peg$currPos++;
+        } else {
+          s3 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e14); }
+        }
+        if (s3 === peg$FAILED) {
+          s3 = null;
+        }
+        if (input.charCodeAt(peg$currPos) === 80) {
+          s4 = peg$c27;
+          peg$currPos++;
+        } else {
+          s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e29); }
+        }
+        if (s4 !== peg$FAILED) {
+          s5 = peg$currPos;
+          s6 = peg$currPos;
+          s7 = [];
+          s8 = input.charAt(peg$currPos);
+          if (peg$r0.test(s8)) {
+            peg$currPos++;
+          } else {
+            s8 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e22); }
+          }
+          if (s8 !== peg$FAILED) {
+            while (s8 !== peg$FAILED) {
+              s7.push(s8);
+              s8 = input.charAt(peg$currPos);
+              if (peg$r0.test(s8)) {
+                peg$currPos++;
+              } else {
+                s8 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e22); }
+              }
+            }
+          } else {
+            s7 = peg$FAILED;
+          }
+          if (s7 !== peg$FAILED) {
+            s6 = input.substring(s6, peg$currPos);
+          } else {
+            s6 = s7;
+          }
+          if (s6 !== peg$FAILED) {
+            if (input.charCodeAt(peg$currPos) === 68) {
+              s7 = peg$c28;
+              peg$currPos++;
+            } else {
+              s7 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e30); }
+            }
+            if (s7 !== peg$FAILED) {
+              peg$savedPos = s5;
+              s5 = peg$f26(s3, s6);
+            } else {
+              peg$currPos = s5;
+              s5 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s5;
+            s5 = peg$FAILED;
+          }
+          if (s5 === peg$FAILED) {
+            s5 = null;
+          }
+          s6 = peg$currPos;
+          if (input.charCodeAt(peg$currPos) === 84) {
+            s7 = peg$c22;
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e23); }
+          }
+          if (s7 !== peg$FAILED) {
+            s8 = peg$currPos;
+            s9 = peg$currPos;
+            s10 = [];
+            s11 = input.charAt(peg$currPos);
+            if (peg$r0.test(s11)) {
+              peg$currPos++;
+            } else {
+              s11 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e22); }
+            }
+            if (s11 !== peg$FAILED) {
+              while (s11 !== peg$FAILED) {
+                s10.push(s11);
+                s11 = input.charAt(peg$currPos);
+                if (peg$r0.test(s11)) {
+                  peg$currPos++;
+                } else {
+                  s11 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e22); }
+                }
+              }
+            } else {
+              s10 = peg$FAILED;
+            }
+            if (s10 !== peg$FAILED) {
+              s9 = input.substring(s9, peg$currPos);
+            } else {
+              s9 = s10;
+            }
+            if (s9 !== peg$FAILED) {
+              if (input.charCodeAt(peg$currPos) === 72) {
+                s10 = peg$c29;
+                peg$currPos++;
+              } else {
+                s10 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e31); }
+              }
+              if (s10 !== peg$FAILED) {
+                peg$savedPos = s8;
+                s8 = peg$f27(s3, s5, s9);
+              } else {
+                peg$currPos = s8;
+                s8 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s8;
+              s8 = peg$FAILED;
+            }
+            if (s8 === peg$FAILED) {
+              s8 = null;
+            }
+            s9 = peg$currPos;
+            s10 = peg$currPos;
+            s11 = [];
+            s12 = input.charAt(peg$currPos);
+            if (peg$r0.test(s12)) {
+              peg$currPos++;
+            } else {
+              s12 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e22); }
+            }
+            if (s12 !== peg$FAILED) {
+              while (s12 !== peg$FAILED) {
+                s11.push(s12);
+                s12 = input.charAt(peg$currPos);
+                if (peg$r0.test(s12)) {
+                  peg$currPos++;
+                } else {
+                  s12 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e22); }
+                }
+              }
+            } else {
+              s11 = peg$FAILED;
+            }
+            if (s11 !== peg$FAILED) {
+              s10 = input.substring(s10, peg$currPos);
+            } else {
+              s10 = s11;
+            }
+            if (s10 !== peg$FAILED) {
+              if (input.charCodeAt(peg$currPos) === 77) {
+                s11 = peg$c30;
+                peg$currPos++;
+              } else {
+                s11 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e32); }
+              }
+              if (s11 !== peg$FAILED) {
+                peg$savedPos = s9;
+                s9 = peg$f28(s3, s5, s8, s10);
+              } else {
+                peg$currPos = s9;
+                s9 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s9;
+              s9 = peg$FAILED;
+            }
+            if (s9 === peg$FAILED) {
+              s9 = null;
+            }
+            s10 = peg$currPos;
+            s11 = peg$currPos;
+            s12 = peg$currPos;
+            s13 = [];
+            s14 = input.charAt(peg$currPos);
+            if (peg$r0.test(s14)) {
+              peg$currPos++;
+            } else {
+              s14 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e22); }
+            }
+            if (s14 !== peg$FAILED) {
+              while (s14 !== peg$FAILED) {
+                s13.push(s14);
+                s14 = input.charAt(peg$currPos);
+                if (peg$r0.test(s14)) {
+                  peg$currPos++;
+                } else {
+                  s14 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e22); }
+                }
+              }
+            } else {
+              s13 = peg$FAILED;
+            }
+            if (s13 !== peg$FAILED) {
+              s14 = peg$currPos;
+              if (input.charCodeAt(peg$currPos) === 46) {
+                s15 = peg$c17;
+                peg$currPos++;
+              } else {
+                s15 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e17); }
+              }
+              if (s15 !== peg$FAILED) {
+                s16 = [];
+                s17 = input.charAt(peg$currPos);
+                if (peg$r0.test(s17)) {
+                  peg$currPos++;
+                } else {
+                  s17 = peg$FAILED;
+                  if (peg$silentFails === 0) { peg$fail(peg$e22); }
+                }
+                if (s17 !== peg$FAILED) {
+                  while (s17 !== peg$FAILED) {
+                    s16.push(s17);
+                    s17 = input.charAt(peg$currPos);
+                    if (peg$r0.test(s17)) {
+                      peg$currPos++;
+                    } else {
+                      s17 = peg$FAILED;
+                      if (peg$silentFails === 0) { peg$fail(peg$e22); }
+                    }
+                  }
+                } else {
+                  s16 = peg$FAILED;
+                }
+                if (s16 !== peg$FAILED) {
+                  s15 = [s15, s16];
+                  s14 = s15;
+                } else {
+                  peg$currPos = s14;
+                  s14 = peg$FAILED;
+                }
+              } else {
+                peg$currPos = s14;
+                s14 = peg$FAILED;
+              }
+              if (s14 === peg$FAILED) {
+                s14 = null;
+              }
+              s13 = [s13, s14];
+              s12 = s13;
+            } else {
+              peg$currPos = s12;
+              s12 = peg$FAILED;
+            }
+            if (s12 !== peg$FAILED) {
+              s11 = input.substring(s11, peg$currPos);
+            } else {
+              s11 = s12;
+            }
+            if (s11 !== peg$FAILED) {
+              if (input.charCodeAt(peg$currPos) === 83) {
+                s12 = peg$c31;
+                peg$currPos++;
+              } else {
+                s12 = peg$FAILED;
+                if (peg$silentFails === 0) { peg$fail(peg$e33); }
+              }
+              if (s12 !== peg$FAILED) {
+                peg$savedPos = s10;
+                s10 = peg$f29(s3, s5, s8, s9, s11);
+              } else {
+                peg$currPos = s10;
+                s10 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s10;
+              s10 = peg$FAILED;
+            }
+            if (s10 === peg$FAILED) {
+              s10 = null;
+            }
+            peg$savedPos = s6;
+            s6 = peg$f30(s3, s5, s8, s9, s10);
+          } else {
+            peg$currPos = s6;
+            s6 = peg$FAILED;
+          }
+          if (s6 === peg$FAILED) {
+            s6 = null;
+          }
+          if (input.charCodeAt(peg$currPos) === 39) {
+            s7 = peg$c26;
+            peg$currPos++;
+          } else {
+            s7 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e28); }
+          }
+          if (s7 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f31(s3, s5, s6);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
   function peg$parseNumber() {
     let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9;
 
@@ -1990,7 +2748,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s6 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e27); }
+        if (peg$silentFails === 0) { peg$fail(peg$e34); }
       }
       if (s6 !== peg$FAILED) {
         s7 = input.charAt(peg$currPos);
@@ -2052,7 +2810,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f22(s1);
+      s1 = peg$f32(s1);
     }
     s0 = s1;
 
@@ -2064,7 +2822,7 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 39) {
-      s1 = peg$c25;
+      s1 = peg$c26;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
@@ -2073,16 +2831,16 @@ function peg$parse(input, options) {
     if (s1 !== peg$FAILED) {
       s2 = [];
       s3 = peg$currPos;
-      if (input.substr(peg$currPos, 2) === peg$c26) {
-        s4 = peg$c26;
+      if (input.substr(peg$currPos, 2) === peg$c32) {
+        s4 = peg$c32;
         peg$currPos += 2;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e29); }
+        if (peg$silentFails === 0) { peg$fail(peg$e35); }
       }
       if (s4 !== peg$FAILED) {
         peg$savedPos = s3;
-        s4 = peg$f23();
+        s4 = peg$f33();
       }
       s3 = s4;
       if (s3 === peg$FAILED) {
@@ -2091,22 +2849,22 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e30); }
+          if (peg$silentFails === 0) { peg$fail(peg$e36); }
         }
       }
       while (s3 !== peg$FAILED) {
         s2.push(s3);
         s3 = peg$currPos;
-        if (input.substr(peg$currPos, 2) === peg$c26) {
-          s4 = peg$c26;
+        if (input.substr(peg$currPos, 2) === peg$c32) {
+          s4 = peg$c32;
           peg$currPos += 2;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e29); }
+          if (peg$silentFails === 0) { peg$fail(peg$e35); }
         }
         if (s4 !== peg$FAILED) {
           peg$savedPos = s3;
-          s4 = peg$f23();
+          s4 = peg$f33();
         }
         s3 = s4;
         if (s3 === peg$FAILED) {
@@ -2115,12 +2873,12 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e30); }
+            if (peg$silentFails === 0) { peg$fail(peg$e36); }
           }
         }
       }
       if (input.charCodeAt(peg$currPos) === 39) {
-        s3 = peg$c25;
+        s3 = peg$c26;
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
@@ -2128,7 +2886,7 @@ function peg$parse(input, options) {
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f24(s2);
+        s0 = peg$f34(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2146,15 +2904,15 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = input.substr(peg$currPos, 9);
-    if (s1.toLowerCase() === peg$c27) {
+    if (s1.toLowerCase() === peg$c33) {
       peg$currPos += (9);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e31); }
+      if (peg$silentFails === 0) { peg$fail(peg$e37); }
     }
     if (s1 !== peg$FAILED) {
       if (input.charCodeAt(peg$currPos) === 39) {
-        s2 = peg$c25;
+        s2 = peg$c26;
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
@@ -2164,12 +2922,15 @@ function peg$parse(input, options) {
         s3 = peg$parse_();
         s4 = peg$parsePoint();
         if (s4 === peg$FAILED) {
-          s4 = peg$parsePolygon();
+          s4 = peg$parseLineString();
+          if (s4 === peg$FAILED) {
+            s4 = peg$parsePolygon();
+          }
         }
         if (s4 !== peg$FAILED) {
           s5 = peg$parse_();
           if (input.charCodeAt(peg$currPos) === 39) {
-            s6 = peg$c25;
+            s6 = peg$c26;
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
@@ -2177,7 +2938,7 @@ function peg$parse(input, options) {
           }
           if (s6 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f25(s4);
+            s0 = peg$f35(s4);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2203,11 +2964,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = input.substr(peg$currPos, 5);
-    if (s1.toLowerCase() === peg$c28) {
+    if (s1.toLowerCase() === peg$c34) {
       peg$currPos += (5);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e32); }
+      if (peg$silentFails === 0) { peg$fail(peg$e38); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
@@ -2232,7 +2993,7 @@ function peg$parse(input, options) {
           }
           if (s7 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f26(s5);
+            s0 = peg$f36(s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2258,11 +3019,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = input.substr(peg$currPos, 7);
-    if (s1.toLowerCase() === peg$c29) {
+    if (s1.toLowerCase() === peg$c35) {
       peg$currPos += (7);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e33); }
+      if (peg$silentFails === 0) { peg$fail(peg$e39); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
@@ -2301,7 +3062,7 @@ function peg$parse(input, options) {
               s13 = peg$parsePosition();
               if (s13 !== peg$FAILED) {
                 peg$savedPos = s9;
-                s9 = peg$f27(s7, s13);
+                s9 = peg$f37(s7, s13);
               } else {
                 peg$currPos = s9;
                 s9 = peg$FAILED;
@@ -2326,7 +3087,7 @@ function peg$parse(input, options) {
                 s13 = peg$parsePosition();
                 if (s13 !== peg$FAILED) {
                   peg$savedPos = s9;
-                  s9 = peg$f27(s7, s13);
+                  s9 = peg$f37(s7, s13);
                 } else {
                   peg$currPos = s9;
                   s9 = peg$FAILED;
@@ -2355,7 +3116,7 @@ function peg$parse(input, options) {
               }
               if (s12 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f28(s7, s8);
+                s0 = peg$f38(s7, s8);
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -2364,6 +3125,111 @@ function peg$parse(input, options) {
               peg$currPos = s0;
               s0 = peg$FAILED;
             }
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
+  function peg$parseLineString() {
+    let s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+
+    s0 = peg$currPos;
+    s1 = input.substr(peg$currPos, 10);
+    if (s1.toLowerCase() === peg$c36) {
+      peg$currPos += (10);
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e40); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$parse_();
+      if (input.charCodeAt(peg$currPos) === 40) {
+        s3 = peg$c15;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e15); }
+      }
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parse_();
+        s5 = peg$parsePosition();
+        if (s5 !== peg$FAILED) {
+          s6 = [];
+          s7 = peg$currPos;
+          s8 = peg$parse_();
+          if (input.charCodeAt(peg$currPos) === 44) {
+            s9 = peg$c18;
+            peg$currPos++;
+          } else {
+            s9 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e18); }
+          }
+          if (s9 !== peg$FAILED) {
+            s10 = peg$parse_();
+            s11 = peg$parsePosition();
+            if (s11 !== peg$FAILED) {
+              peg$savedPos = s7;
+              s7 = peg$f39(s5, s11);
+            } else {
+              peg$currPos = s7;
+              s7 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s7;
+            s7 = peg$FAILED;
+          }
+          while (s7 !== peg$FAILED) {
+            s6.push(s7);
+            s7 = peg$currPos;
+            s8 = peg$parse_();
+            if (input.charCodeAt(peg$currPos) === 44) {
+              s9 = peg$c18;
+              peg$currPos++;
+            } else {
+              s9 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e18); }
+            }
+            if (s9 !== peg$FAILED) {
+              s10 = peg$parse_();
+              s11 = peg$parsePosition();
+              if (s11 !== peg$FAILED) {
+                peg$savedPos = s7;
+                s7 = peg$f39(s5, s11);
+              } else {
+                peg$currPos = s7;
+                s7 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s7;
+              s7 = peg$FAILED;
+            }
+          }
+          s7 = peg$parse_();
+          if (input.charCodeAt(peg$currPos) === 41) {
+            s8 = peg$c16;
+            peg$currPos++;
+          } else {
+            s8 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e16); }
+          }
+          if (s8 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f40(s5, s6);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2395,7 +3261,7 @@ function peg$parse(input, options) {
         s3 = peg$parseSignedNumber();
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f29(s1, s3);
+          s0 = peg$f41(s1, s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2509,7 +3375,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f30(s1);
+      s1 = peg$f42(s1);
     }
     s0 = s1;
 
@@ -2525,17 +3391,17 @@ function peg$parse(input, options) {
       s2 = [];
       s3 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 47) {
-        s4 = peg$c30;
+        s4 = peg$c37;
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e34); }
+        if (peg$silentFails === 0) { peg$fail(peg$e41); }
       }
       if (s4 !== peg$FAILED) {
         s5 = peg$parseIdent();
         if (s5 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f31(s1, s5);
+          s3 = peg$f43(s1, s5);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2548,17 +3414,17 @@ function peg$parse(input, options) {
         s2.push(s3);
         s3 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 47) {
-          s4 = peg$c30;
+          s4 = peg$c37;
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e34); }
+          if (peg$silentFails === 0) { peg$fail(peg$e41); }
         }
         if (s4 !== peg$FAILED) {
           s5 = peg$parseIdent();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f31(s1, s5);
+            s3 = peg$f43(s1, s5);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2569,7 +3435,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f32(s1, s2);
+      s0 = peg$f44(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2588,7 +3454,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e35); }
+      if (peg$silentFails === 0) { peg$fail(peg$e42); }
     }
     if (s2 !== peg$FAILED) {
       s3 = [];
@@ -2597,7 +3463,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e36); }
+        if (peg$silentFails === 0) { peg$fail(peg$e43); }
       }
       while (s4 !== peg$FAILED) {
         s3.push(s4);
@@ -2606,7 +3472,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e36); }
+          if (peg$silentFails === 0) { peg$fail(peg$e43); }
         }
       }
       s2 = [s2, s3];
@@ -2634,7 +3500,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e37); }
+      if (peg$silentFails === 0) { peg$fail(peg$e44); }
     }
     while (s1 !== peg$FAILED) {
       s0.push(s1);
@@ -2643,7 +3509,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e37); }
+        if (peg$silentFails === 0) { peg$fail(peg$e44); }
       }
     }
     peg$silentFails--;
@@ -2661,7 +3527,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e37); }
+      if (peg$silentFails === 0) { peg$fail(peg$e44); }
     }
     if (s1 !== peg$FAILED) {
       while (s1 !== peg$FAILED) {
@@ -2671,7 +3537,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e37); }
+          if (peg$silentFails === 0) { peg$fail(peg$e44); }
         }
       }
     } else {
@@ -2680,7 +3546,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e38); }
+      if (peg$silentFails === 0) { peg$fail(peg$e45); }
     }
 
     return s0;

@@ -1,13 +1,13 @@
 import { decodeValue } from "../../ingest/decode/values.ts";
-import { listQuantityHistory, type QuantityRecord } from "../../store/quantities.ts";
-import { publicDevices, type StaDevice, type StoredObservation, streamSummaries, type StreamSummary } from "./store.ts";
+import type { QuantityRecord } from "../../store/quantities.ts";
+import { loadBase, type StaDevice, type StoredObservation, type StreamSummary } from "./store.ts";
 
 /**
  * The SensorThings entities of the public devices: Thing = device, Location and
  * FeatureOfInterest = its position, HistoricalLocation = its installation, Datastream = device ×
- * quantity with readings (from the day rollups), Sensor = profile or commercial codec,
- * ObservedProperty = quantity. All but Observations are built in memory per request from a few
- * small reads (a few hundred rows); Observations are read from D1 page by page (store.ts).
+ * quantity with readings, Sensor = profile or commercial codec, ObservedProperty = quantity. All
+ * but Observations are built in memory per request from one round trip to D1 (store.ts loadBase:
+ * a few hundred rows, read by seeks); Observations are read from D1 page by page (store.ts).
  */
 
 export const ENTITY_SETS = ["Things", "Locations", "HistoricalLocations", "Datastreams", "Sensors", "ObservedProperties", "Observations", "FeaturesOfInterest"] as const;
@@ -53,10 +53,11 @@ export const FILTERABLE: Record<EntitySet, ReadonlySet<string>> = {
   Things: new Set(["@iot.id", "name", "description", "properties"]),
   Locations: new Set(["@iot.id", "name", "description", "encodingType", "location"]),
   HistoricalLocations: new Set(["@iot.id", "time"]),
-  Datastreams: new Set(["@iot.id", "name", "description", "unitOfMeasurement", "observationType", "phenomenonTime", "properties"]),
+  Datastreams: new Set(["@iot.id", "name", "description", "unitOfMeasurement", "observationType", "phenomenonTime", "resultTime"]),
   Sensors: new Set(["@iot.id", "name", "description", "encodingType", "metadata"]),
   ObservedProperties: new Set(["@iot.id", "name", "definition", "description"]),
-  Observations: new Set(["@iot.id", "result", "phenomenonTime", "resultTime"]),
+  // Datastream/… and FeatureOfInterest/… are the same for every reading of a pair (filter.ts).
+  Observations: new Set(["@iot.id", "result", "phenomenonTime", "resultTime", "Datastream", "FeatureOfInterest"]),
   FeaturesOfInterest: new Set(["@iot.id", "name", "description", "encodingType", "feature"]),
 };
 
@@ -74,6 +75,11 @@ export interface Model {
   streams: StreamSummary[];
   quantities: Map<number, QuantityRecord>;
   rows: Record<Exclude<EntitySet, "Observations">, Row[]>;
+  /** The rows of each set by the value of one key (`device`, `quantity`, `sensor`): a navigation is a lookup. */
+  index: (set: Exclude<EntitySet, "Observations">, key: keyof Keys) => Map<number | string, Row[]>;
+  /** Datastreams by `${device}-${quantity}`, and those of each device. */
+  streamByKey: Map<string, StreamSummary>;
+  streamsOfDevice: Map<number, StreamSummary[]>;
 }
 
 const OBSERVATION_TYPE: Record<string, string> = {
@@ -83,38 +89,37 @@ const OBSERVATION_TYPE: Record<string, string> = {
   version: "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Observation",
 };
 
-/** How long this isolate reuses the Datastream summaries (the answers are cached as long: openHeaders(60)). */
-const SUMMARY_TTL_MS = 60_000;
-let summaries: { db: D1Database; at: number; rows: Promise<StreamSummary[]> } | null = null;
-
-/**
- * The summaries of every device's Datastreams, reused for a minute: summing the day rollups of a
- * year is the one read of a request that grows with the history. Only the counts are reused: which
- * devices are public is read afresh on every request (loadModel filters by it), so a device made
- * private disappears at once.
- */
-function cachedSummaries(db: D1Database): Promise<StreamSummary[]> {
-  const now = Date.now();
-  if (summaries === null || summaries.db !== db || now - summaries.at > SUMMARY_TTL_MS) {
-    const rows = streamSummaries(db);
-    summaries = { db, at: now, rows };
-    rows.catch(() => (summaries = null));
-  }
-  return summaries.rows;
-}
-
 export async function loadModel(db: D1Database): Promise<Model> {
-  const [devices, history] = await Promise.all([publicDevices(db), listQuantityHistory(db)]);
-  const quantities = new Map(history.map((q) => [q.id, q]));
+  const base = await loadBase(db);
+  const devices = base.devices;
+  const quantities = new Map(base.quantities.map((q) => [q.id, q]));
   const byId = new Map(devices.map((d) => [d.id, d]));
-  const streams = (await cachedSummaries(db)).filter((s) => byId.has(s.device) && quantities.has(s.quantity));
+  const streams = base.streams.filter((s) => byId.has(s.device) && quantities.has(s.quantity));
+  const indexes = new Map<string, Map<number | string, Row[]>>();
   const located = devices.filter((d) => d.latitude !== null && d.longitude !== null);
   const sensors = [...new Set(devices.map(sensorOf))].sort();
   const observed = [...new Set(streams.map((s) => s.quantity))].sort((a, b) => a - b);
-  return {
+  const model: Model = {
     devices,
     streams,
     quantities,
+    streamByKey: new Map(streams.map((s) => [`${s.device}-${s.quantity}`, s])),
+    streamsOfDevice: streams.reduce((m, s) => m.set(s.device, [...(m.get(s.device) ?? []), s]), new Map<number, StreamSummary[]>()),
+    index: (set, key) => {
+      let found = indexes.get(`${set}.${key}`);
+      if (found === undefined) {
+        found = new Map();
+        for (const r of model.rows[set]) {
+          const v = r.keys[key];
+          if (v === undefined) continue;
+          const list = found.get(v);
+          if (list) list.push(r);
+          else found.set(v, [r]);
+        }
+        indexes.set(`${set}.${key}`, found);
+      }
+      return found;
+    },
     rows: {
       Things: devices.map((d) => ({ id: d.id, keys: { device: d.id, sensor: sensorOf(d) }, body: { name: d.name, description: `${d.profile ?? d.codec} sensor in commune ${d.commune}`, properties: { devEui: d.devEui, commune: d.commune, ...(d.profile ? { profile: d.profile } : { codec: d.codec }) } } })),
       Locations: located.map((d) => ({ id: d.id, keys: { device: d.id }, body: { name: d.name, description: `Position of ${d.name}`, encodingType: "application/geo+json", location: point(d) } })),
@@ -136,13 +141,14 @@ export async function loadModel(db: D1Database): Promise<Model> {
             description: `${q.key} measured by ${d.name}`,
             unitOfMeasurement: { name: q.unit, symbol: q.unit, definition: `https://ucum.org/ucum#${q.unit}` },
             observationType: OBSERVATION_TYPE[q.encoding],
-            phenomenonTime: `${s.firstDay}T00:00:00Z/${s.lastDay}T23:59:59Z`,
-            properties: { readings: s.count },
+            phenomenonTime: `${iso(s.first)}/${iso(s.last)}`,
+            resultTime: `${iso(s.first)}/${iso(s.last)}`,
           },
         };
       }),
     },
   };
+  return model;
 }
 
 export function observationRow(model: Model, o: StoredObservation): Row {

@@ -6,7 +6,7 @@ import { errorResponses, openApp, openHeaders } from "../http.ts";
 import { type Context, listMany, render } from "./engine.ts";
 import { ENTITY_SETS, type EntitySet, FILTERABLE, type Keys, loadModel, NAVIGATION, observationRow, type Row } from "./model.ts";
 import { OptionError, parseOptions } from "./options.ts";
-import { observations } from "./store.ts";
+import { observationAt } from "./store.ts";
 
 /**
  * OGC SensorThings API 1.1, read-only, at /sta/v1.1 (issue 11 §3): the landing page with the
@@ -45,10 +45,8 @@ async function findRow(ctx: Context, set: EntitySet, id: number | string): Promi
   const m = typeof id === "string" ? /^(\d+)-(\d+)-(\d+)$/.exec(id) : null;
   if (!m) return null;
   const [d, q, t] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const stream = ctx.model.streams.find((s) => s.device === d && s.quantity === q);
-  if (!stream) return null;
-  const [found] = await observations(ctx.db, [{ pairs: [stream], where: { sql: "r.time = ?", params: [t] }, order: "r.time", limit: 1, offset: 0, after: null }]);
-  const o = found?.[0];
+  if (!ctx.model.streamByKey.has(`${d}-${q}`)) return null;
+  const o = await observationAt(ctx.db, d, q, t);
   return o ? observationRow(ctx.model, o) : null;
 }
 
@@ -102,7 +100,11 @@ export async function staAnswer(db: D1Database, url: URL): Promise<StaAnswer> {
     if (page!.next !== null) {
       const next = new URL(url);
       if ("skip" in page!.next) next.searchParams.set("$skip", String(page!.next.skip));
-      else next.searchParams.set("$skiptoken", page!.next.token);
+      else {
+        // A key carries the position: what $skip passed is behind it.
+        next.searchParams.set("$skiptoken", page!.next.token);
+        next.searchParams.delete("$skip");
+      }
       next.searchParams.set("$top", String(opts.top));
       body["@iot.nextLink"] = next.toString();
     }

@@ -1,9 +1,12 @@
 import { ANONYMOUS, visibleDevicesSql } from "../../auth/read-access.ts";
 import { d1 } from "../../store/db.ts";
+import type { QuantityRecord } from "../../store/quantities.ts";
 
 /**
  * Reads of the SensorThings API. Devices come out of here only when an anonymous reader may see
  * them (auth/read-access.ts, in SQL); every other read is bounded by the ids of those devices.
+ * Every read is a walk of a primary key (readings, rollup_day) from a seek: no statement here
+ * sorts or scans a history it does not return, except the counts, which sum day rollups.
  */
 
 export interface StaDevice {
@@ -19,41 +22,76 @@ export interface StaDevice {
   createdAt: number;
 }
 
-export async function publicDevices(db: D1Database): Promise<StaDevice[]> {
-  const visible = visibleDevicesSql(ANONYMOUS, "d", "t.code");
-  const { results } = await d1(() =>
-    db
-      .prepare(
-        `SELECT d.id, d.dev_eui AS devEui, d.name, d.commune, d.profile, d.codec, d.latitude, d.longitude, d.installed_at AS installedAt, d.created_at AS createdAt
-         FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id
-         WHERE ${visible.sql} ORDER BY d.id`,
-      )
-      .bind(...visible.params)
-      .all<StaDevice>(),
-  );
-  return results;
-}
-
-/** A (device, quantity) pair with readings: a Datastream, with its reading count and days from the day rollups. */
+/**
+ * A (device, quantity) pair with readings: a Datastream, with the times of its first and last
+ * reading and the last reading's stored value (the latest-value state, read by three primary-key
+ * seeks per pair).
+ */
 export interface StreamSummary {
   device: number;
   quantity: number;
-  count: number;
-  firstDay: string;
-  lastDay: string;
+  first: number;
+  last: number;
+  lastValue: number;
 }
 
-/** From rollup_day (kept by triggers on readings): one row per pair, never a pass over readings. */
-export async function streamSummaries(db: D1Database): Promise<StreamSummary[]> {
-  const { results } = await d1(() =>
-    db
-      .prepare(
-        `SELECT device_id AS device, quantity_id AS quantity, sum(count) AS count, min(day) AS firstDay, max(day) AS lastDay
-         FROM rollup_day GROUP BY device_id, quantity_id ORDER BY device_id, quantity_id`,
-      )
-      .all<StreamSummary>(),
+export interface StaBase {
+  devices: StaDevice[];
+  quantities: Array<QuantityRecord & { retiredAt: number | null }>;
+  streams: StreamSummary[];
+}
+
+interface QuantityRow {
+  id: number;
+  key: string;
+  unit: string;
+  encoding: QuantityRecord["encoding"];
+  labels: string | null;
+  decimals: number;
+  retiredAt: number | null;
+}
+
+/**
+ * Everything but Observations, in one round trip: the public devices, every quantity row, and the
+ * Datastreams of the public devices. The pairs come from a skip-scan of the readings key (one seek
+ * per pair: the next quantity of the device), each with its first and last reading (a seek each).
+ * The cost is the number of pairs, whatever the length of the history.
+ */
+export async function loadBase(db: D1Database): Promise<StaBase> {
+  const visible = visibleDevicesSql(ANONYMOUS, "d", "t.code");
+  const publicIds = `SELECT d.id FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id WHERE ${visible.sql}`;
+  const [devices, quantities, streams] = await d1(() =>
+    db.batch<unknown>([
+      db
+        .prepare(
+          `SELECT d.id, d.dev_eui AS devEui, d.name, d.commune, d.profile, d.codec, d.latitude, d.longitude, d.installed_at AS installedAt, d.created_at AS createdAt
+           FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id
+           WHERE ${visible.sql} ORDER BY d.id`,
+        )
+        .bind(...visible.params),
+      db.prepare("SELECT id, key, unit, encoding, labels, decimals, retired_at AS retiredAt FROM quantities ORDER BY id"),
+      db
+        .prepare(
+          `WITH RECURSIVE p(d, q) AS (
+             SELECT id, (SELECT min(quantity_id) FROM readings WHERE device_id = id) FROM (${publicIds})
+             UNION ALL
+             SELECT d, (SELECT min(quantity_id) FROM readings WHERE device_id = p.d AND quantity_id > p.q) FROM p WHERE q IS NOT NULL
+           )
+           SELECT p.d AS device, p.q AS quantity,
+             (SELECT min(time) FROM readings WHERE device_id = p.d AND quantity_id = p.q) AS first,
+             r.time AS last, r.value AS lastValue
+           FROM p JOIN readings r ON r.device_id = p.d AND r.quantity_id = p.q
+             AND r.time = (SELECT max(time) FROM readings WHERE device_id = p.d AND quantity_id = p.q)
+           WHERE p.q IS NOT NULL ORDER BY p.d, p.q`,
+        )
+        .bind(...visible.params),
+    ]),
   );
-  return results;
+  return {
+    devices: devices!.results as StaDevice[],
+    quantities: (quantities!.results as QuantityRow[]).map((r) => ({ ...r, labels: r.labels === null ? null : (JSON.parse(r.labels) as string[]) })),
+    streams: streams!.results as StreamSummary[],
+  };
 }
 
 export interface StoredObservation {
@@ -69,110 +107,195 @@ export const OBSERVATION_COLUMNS: Readonly<Record<string, string>> = {
   result: "(r.value / CAST(substr('1000000000', 1, qu.decimals + 1) AS REAL))",
   phenomenonTime: "r.time",
   resultTime: "r.time",
-  "@iot.id": "r.time",
+  "@iot.id": "(r.device_id || '-' || r.quantity_id || '-' || r.time)",
 };
 
-export interface ObservationQuery {
-  /** The Datastreams asked for, as (device, quantity) pairs, all of public devices. */
-  pairs: ReadonlyArray<{ device: number; quantity: number; count: number }>;
-  where: { sql: string; params: Array<number | string | null> } | null;
-  /** ORDER BY terms; the key (device, quantity, time) follows them. */
-  order: string;
-  limit: number;
-  offset: number;
-  /** Key paging: rows after this (device, quantity, time) in key order. */
-  after: { d: number; q: number; t: number } | null;
-}
+export type Where = { sql: string; params: Array<number | string | null> } | null;
+export type Pair = { device: number; quantity: number };
 
-function observationStatement(db: D1Database, q: ObservationQuery, select: string): D1PreparedStatement {
-  const where = q.where ? ` AND ${q.where.sql}` : "";
-  const after = q.after ? " AND (r.device_id, r.quantity_id, r.time) > (?, ?, ?)" : "";
-  const pairs = q.pairs.length === 1 ? "r.device_id = ? AND r.quantity_id = ?" : "(r.device_id, r.quantity_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))";
-  const pairParams = q.pairs.length === 1 ? [q.pairs[0]!.device, q.pairs[0]!.quantity] : [JSON.stringify(q.pairs.map((p) => [p.device, p.quantity]))];
-  return db
-    .prepare(`SELECT ${select} FROM readings r JOIN quantities qu ON qu.id = r.quantity_id WHERE ${pairs}${where}${after}${select.startsWith("count") ? "" : ` ORDER BY ${q.order} LIMIT ? OFFSET ?`}`)
-    .bind(...pairParams, ...(q.where?.params ?? []), ...(q.after ? [q.after.d, q.after.q, q.after.t] : []), ...(select.startsWith("count") ? [] : [q.limit, q.offset]));
-}
+const pairsJson = (pairs: readonly Pair[]) => JSON.stringify(pairs.map((p) => [p.device, p.quantity]));
 
 /**
- * Observations of the given pairs. With one pair, or in key order with `after`, this walks the
- * readings primary key (device, quantity, time): the cost is the page, not the history.
+ * Readings counted by the day rollups, per pair (one range of rollup_day per pair; a pair is
+ * absent when it has none). Only asked for a `$count`.
  */
-export async function observations(db: D1Database, queries: readonly ObservationQuery[]): Promise<StoredObservation[][]> {
-  const live = queries.map((q, i) => [q, i] as const).filter(([q]) => q.pairs.length > 0);
-  const out: StoredObservation[][] = queries.map(() => []);
-  if (live.length === 0) return out;
-  const results = await d1(() => db.batch<StoredObservation>(live.map(([q]) => observationStatement(db, q, "r.device_id AS d, r.quantity_id AS q, r.time AS t, r.value AS v"))));
-  live.forEach(([, i], k) => (out[i] = results[k]!.results));
-  return out;
+export async function rollupCounts(db: D1Database, pairs: readonly Pair[]): Promise<Map<string, number>> {
+  if (pairs.length === 0) return new Map();
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `SELECT p.d AS d, p.q AS q, (SELECT sum(count) FROM rollup_day WHERE device_id = p.d AND quantity_id = p.q) AS n
+         FROM (SELECT json_extract(value, '$[0]') AS d, json_extract(value, '$[1]') AS q FROM json_each(?1)) p`,
+      )
+      .bind(pairsJson(pairs))
+      .all<{ d: number; q: number; n: number | null }>(),
+  );
+  return new Map(results.map((r) => [`${r.d}-${r.q}`, r.n ?? 0]));
 }
 
-/** How many readings match a filter (only asked when a $filter makes the rollup counts unusable). */
-export async function countObservations(db: D1Database, q: ObservationQuery): Promise<number> {
-  if (q.pairs.length === 0) return 0;
-  const row = await d1(() => observationStatement(db, q, "count(*) AS n").first<{ n: number }>());
+/** How many readings of the pairs match a filter (only asked when a $filter makes the rollup counts unusable). */
+export async function countMatching(db: D1Database, pairs: readonly Pair[], where: Where): Promise<number> {
+  if (pairs.length === 0) return 0;
+  const row = await d1(() =>
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM (SELECT json_extract(value, '$[0]') AS d, json_extract(value, '$[1]') AS q FROM json_each(?)) p
+         JOIN readings r ON r.device_id = p.d AND r.quantity_id = p.q JOIN quantities qu ON qu.id = r.quantity_id${where ? ` WHERE ${where.sql}` : ""}`,
+      )
+      .bind(pairsJson(pairs), ...(where?.params ?? []))
+      .first<{ n: number }>(),
+  );
   return row?.n ?? 0;
 }
 
-/** Pairs read per round trip when walking Observations in key order across Datastreams. */
-const PAIRS_PER_BATCH = 50;
+/** One reading by its key, or null. */
+export async function observationAt(db: D1Database, d: number, q: number, t: number): Promise<StoredObservation | null> {
+  return d1(() => db.prepare("SELECT device_id AS d, quantity_id AS q, time AS t, value AS v FROM readings WHERE device_id = ? AND quantity_id = ? AND time = ?").bind(d, q, t).first<StoredObservation>());
+}
 
 /**
- * Up to `limit` Observations after `after` in key order (device, quantity, time) across many
- * pairs, walking the pairs in order with one primary-key range per pair (several pairs per
- * batch) until the page is full. A single statement over all pairs would sort every reading
- * of every pair in a temporary b-tree; this costs the page plus the pairs it passes.
+ * Where one pair's walk starts: readings strictly after (asc) or before (desc) `from`, or
+ * at `from` itself when `inclusive`; null: from the start of the pair's history.
  */
-export async function observationsByKey(
-  db: D1Database,
-  pairs: ReadonlyArray<{ device: number; quantity: number }>,
-  where: ObservationQuery["where"],
-  after: { d: number; q: number; t: number } | null,
-  limit: number,
-): Promise<StoredObservation[]> {
+export interface PairRange {
+  pair: Pair;
+  from: number | null;
+  inclusive: boolean;
+}
+
+/**
+ * Up to `limit` readings of each pair in time order (asc or desc) from its start, in one
+ * statement: per pair a primary-key range walked from a seek, cut at `limit` (the correlated
+ * subquery), so the cost is the rows returned, never the history. Rows come back grouped by the
+ * index of their range in `ranges`.
+ */
+export async function perPair(db: D1Database, ranges: readonly PairRange[], where: Where, desc: boolean, limit: number): Promise<StoredObservation[][]> {
+  const out: StoredObservation[][] = ranges.map(() => []);
+  if (ranges.length === 0 || limit <= 0) return out;
+  const cmp = desc ? "<" : ">";
+  const bound = desc ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+  const list = JSON.stringify(ranges.map((r) => [r.pair.device, r.pair.quantity, r.from ?? bound, r.from !== null && r.inclusive ? 1 : 0]));
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `SELECT p.i AS i, o.device_id AS d, o.quantity_id AS q, o.time AS t, o.value AS v
+         FROM (SELECT key AS i, json_extract(value, '$[0]') AS d, json_extract(value, '$[1]') AS q, json_extract(value, '$[2]') AS f, json_extract(value, '$[3]') AS inc FROM json_each(?)) p
+         JOIN readings o ON o.device_id = p.d AND o.quantity_id = p.q AND o.time IN (
+           SELECT r.time FROM readings r JOIN quantities qu ON qu.id = r.quantity_id
+           WHERE r.device_id = p.d AND r.quantity_id = p.q AND r.time ${cmp}= p.f AND (r.time <> p.f OR p.inc = 1)${where ? ` AND ${where.sql}` : ""}
+           ORDER BY r.time ${desc ? "DESC" : "ASC"} LIMIT ?)`,
+      )
+      .bind(list, ...(where?.params ?? []), limit)
+      .all<StoredObservation & { i: number }>(),
+  );
+  for (const { i, ...o } of results) out[i]!.push(o);
+  for (const rows of out) rows.sort((a, b) => (desc ? b.t - a.t : a.t - b.t));
+  return out;
+}
+
+/** Pairs read per round trip when walking Observations in key order across Datastreams. */
+const PAIRS_PER_ROUND = 64;
+
+/**
+ * Up to `limit` readings in key order (device, quantity, time) across many pairs after `after`,
+ * walking the pairs in order (a few in the first round trip, more in each next one) until the
+ * page is full: the cost is the page plus the pairs it passes.
+ */
+export async function walkByKey(db: D1Database, pairs: readonly Pair[], where: Where, after: { d: number; q: number; t: number } | null, limit: number): Promise<StoredObservation[]> {
   const ordered = [...pairs].sort((a, b) => a.device - b.device || a.quantity - b.quantity);
   let start = after === null ? 0 : ordered.findIndex((p) => p.device > after.d || (p.device === after.d && p.quantity >= after.q));
   if (start < 0) return [];
   const out: StoredObservation[] = [];
-  const filter = where ? ` AND ${where.sql}` : "";
-  const statement = db.prepare(
-    `SELECT r.device_id AS d, r.quantity_id AS q, r.time AS t, r.value AS v FROM readings r JOIN quantities qu ON qu.id = r.quantity_id
-     WHERE r.device_id = ? AND r.quantity_id = ? AND r.time > ?${filter} ORDER BY r.time LIMIT ?`,
-  );
-  // Few pairs first (a page often fits in one Datastream), more each round trip.
   let size = 2;
   while (start < ordered.length && out.length < limit) {
     const chunk = ordered.slice(start, start + size);
-    size = Math.min(size * 4, PAIRS_PER_BATCH);
-    const need = limit - out.length;
-    const results = await d1(() =>
-      db.batch<StoredObservation>(
-        chunk.map((p) => statement.bind(p.device, p.quantity, after !== null && p.device === after.d && p.quantity === after.q ? after.t : Number.MIN_SAFE_INTEGER, ...(where?.params ?? []), need)),
-      ),
-    );
-    for (const r of results) out.push(...r.results);
+    size = Math.min(size * 4, PAIRS_PER_ROUND);
+    const ranges = chunk.map((pair) => ({ pair, from: after !== null && pair.device === after.d && pair.quantity === after.q ? after.t : null, inclusive: false }));
+    const rows = await perPair(db, ranges, where, false, limit - out.length);
+    for (const r of rows) out.push(...r);
     start += chunk.length;
   }
   return out.slice(0, limit);
 }
 
+/** The first window of a time-ordered walk across many pairs, and how much each next one widens. */
+const FIRST_WINDOW_MS = 3_600_000;
+const WINDOW_GROWTH = 8;
+
 /**
- * The newest reading of each pair, in one statement: a backward primary-key seek per pair (the
- * correlated subquery), never a scan. This answers "the latest Observation of every Datastream"
- * ($orderby=phenomenonTime desc;$top=1 inside an $expand) for hundreds of Datastreams at once.
+ * Up to `limit` readings of many pairs in time order (then device, quantity), from a cursor, by
+ * time windows: each statement takes the readings of every pair inside [lo, hi) (a primary-key
+ * range per pair) and sorts only those; the window widens ×8 while the page is not full and the
+ * pairs have older (newer) readings. The cost is about the readings of the last window, not the
+ * history: with readings every 15 minutes, 200 sensors fill a page of 100 in the first hour.
  */
-export async function latestOfPairs(db: D1Database, pairs: ReadonlyArray<{ device: number; quantity: number }>): Promise<StoredObservation[]> {
+export async function walkByTime(
+  db: D1Database,
+  pairs: readonly Pair[],
+  where: Where,
+  desc: boolean,
+  cursor: { t: number; d: number; q: number } | null,
+  span: { first: number; last: number },
+  limit: number,
+): Promise<StoredObservation[]> {
   if (pairs.length === 0) return [];
-  const { results } = await d1(() =>
-    db
-      .prepare(
-        `SELECT r.device_id AS d, r.quantity_id AS q, r.time AS t, r.value AS v
-         FROM (SELECT json_extract(value, '$[0]') AS d, json_extract(value, '$[1]') AS q FROM json_each(?1)) p
-         JOIN readings r ON r.device_id = p.d AND r.quantity_id = p.q
-           AND r.time = (SELECT time FROM readings WHERE device_id = p.d AND quantity_id = p.q ORDER BY time DESC LIMIT 1)`,
-      )
-      .bind(JSON.stringify(pairs.map((p) => [p.device, p.quantity])))
-      .all<StoredObservation>(),
+  const out: StoredObservation[] = [];
+  const list = pairsJson(pairs);
+  const filter = where ? ` AND ${where.sql}` : "";
+  // The edge of the walk: the cursor's time (its own readings only past its pair), or the end of the data.
+  let edge = cursor?.t ?? (desc ? span.last : span.first);
+  let width = FIRST_WINDOW_MS;
+  let first = true;
+  while (out.length < limit && (first || (desc ? edge > span.first : edge < span.last))) {
+    const [lo, hi] = desc ? [edge - width, edge] : [edge, edge + width];
+    // The first window holds the cursor's time: rows at that time after the cursor's pair, or all of them without a cursor.
+    const atEdge = first ? (cursor ? "(r.device_id, r.quantity_id) > (?, ?)" : "1 = 1") : "0 = 1";
+    const range = desc ? `r.time >= ? AND r.time <= ? AND (r.time < ? OR ${atEdge})` : `r.time >= ? AND r.time <= ? AND (r.time > ? OR ${atEdge})`;
+    const params: Array<number | string | null> = desc ? [lo, hi, hi] : [lo, hi, lo];
+    if (first && cursor) params.push(cursor.d, cursor.q);
+    const { results } = await d1(() =>
+      db
+        .prepare(
+          `SELECT r.device_id AS d, r.quantity_id AS q, r.time AS t, r.value AS v
+           FROM (SELECT json_extract(value, '$[0]') AS d, json_extract(value, '$[1]') AS q FROM json_each(?)) p
+           JOIN readings r ON r.device_id = p.d AND r.quantity_id = p.q JOIN quantities qu ON qu.id = r.quantity_id
+           WHERE ${range}${filter} ORDER BY r.time ${desc ? "DESC" : "ASC"}, r.device_id, r.quantity_id LIMIT ?`,
+        )
+        .bind(list, ...params, ...(where?.params ?? []), limit - out.length)
+        .all<StoredObservation>(),
+    );
+    out.push(...results);
+    // The next window starts where this one ended (its condition excludes the edge itself).
+    edge = desc ? lo : hi;
+    width *= WINDOW_GROWTH;
+    first = false;
+  }
+  return out;
+}
+
+/**
+ * A page of each parent's readings in a client-chosen order (ORDER BY … LIMIT … OFFSET), one
+ * statement per parent in one batch: the database sorts every reading of the parent's pairs, so
+ * the caller bounds how many those are.
+ */
+export async function sortedObservations(db: D1Database, parents: ReadonlyArray<readonly Pair[]>, where: Where, order: string, limit: number, offset: number): Promise<StoredObservation[][]> {
+  const live = parents.map((pairs, i) => [pairs, i] as const).filter(([pairs]) => pairs.length > 0);
+  const out: StoredObservation[][] = parents.map(() => []);
+  if (live.length === 0) return out;
+  const results = await d1(() =>
+    db.batch<StoredObservation>(
+      live.map(([pairs]) =>
+        db
+          .prepare(
+            `SELECT r.device_id AS d, r.quantity_id AS q, r.time AS t, r.value AS v
+             FROM (SELECT json_extract(value, '$[0]') AS d, json_extract(value, '$[1]') AS q FROM json_each(?)) p
+             JOIN readings r ON r.device_id = p.d AND r.quantity_id = p.q JOIN quantities qu ON qu.id = r.quantity_id
+             ${where ? `WHERE ${where.sql}` : ""} ORDER BY ${order} LIMIT ? OFFSET ?`,
+          )
+          .bind(pairsJson(pairs), ...(where?.params ?? []), limit, offset),
+      ),
+    ),
   );
-  return results;
+  live.forEach(([, i], k) => (out[i] = results[k]!.results));
+  return out;
 }
