@@ -15,6 +15,8 @@ export interface Context {
   db: D1Database;
   /** https://host/sta/v1.1 */
   base: string;
+  /** The count of every public Observation, when the request asks for it (store.ts publicReadingCount), started with the model. */
+  allCount?: Promise<number> | null;
 }
 
 export interface Page {
@@ -152,7 +154,7 @@ async function observationPages(ctx: Context, constraints: ReadonlyArray<Keys | 
 
   const [pages, counts] = await Promise.all([
     order.mode === "sorted" ? sortedPages(ctx, parents, where, opts) : keyedPages(ctx, parents, where, order, cursor, need),
-    opts.count ? countsOf(ctx, parents, where) : Promise.resolve(null),
+    !opts.count ? Promise.resolve(null) : where === null && constraints.length === 1 && constraints[0] === null && parents[0] === model.streams && ctx.allCount ? ctx.allCount.then((n) => [n]) : countsOf(ctx, parents, where),
   ]);
   return pages.map((stored, i) => {
     const keyed = order.mode !== "sorted";
@@ -261,10 +263,13 @@ function sqlOf(opts: Options, scope: PairScope) {
 
 /** One entity as published: its properties ($select), self and navigation links, expansions. */
 export async function render(ctx: Context, set: EntitySet, rows: readonly Row[], opts: Options): Promise<Array<Record<string, unknown>>> {
+  const navs = Object.keys(NAVIGATION[set]).map((nav) => [`${nav}@iot.navigationLink`, `/${nav}`] as const);
+  const prefix = `${ctx.base}/${set}`;
   const out = rows.map((r) => {
-    const self = `${ctx.base}/${set}${urlId(r.id)}`;
-    const full: Record<string, unknown> = { "@iot.id": r.id, "@iot.selfLink": self, ...r.body };
-    for (const nav of Object.keys(NAVIGATION[set])) full[`${nav}@iot.navigationLink`] = `${self}/${nav}`;
+    const self = prefix + urlId(r.id);
+    const full: Record<string, unknown> = { "@iot.id": r.id, "@iot.selfLink": self };
+    for (const k in r.body) full[k] = r.body[k];
+    for (const [name, tail] of navs) full[name] = self + tail;
     if (opts.select === null) return full;
     const picked: Record<string, unknown> = {};
     for (const name of opts.select) {

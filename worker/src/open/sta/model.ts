@@ -153,5 +153,6 @@ export async function loadModel(db: D1Database): Promise<Model> {
 
 export function observationRow(model: Model, o: StoredObservation): Row {
   const spec = model.quantities.get(o.q)!;
-  return { id: observationId(o), keys: { device: o.d, quantity: o.q }, body: { phenomenonTime: iso(o.t), resultTime: iso(o.t), result: decodeValue(spec, o.v) } };
+  const time = iso(o.t);
+  return { id: observationId(o), keys: { device: o.d, quantity: o.q }, body: { phenomenonTime: time, resultTime: time, result: decodeValue(spec, o.v) } };
 }

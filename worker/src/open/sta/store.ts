@@ -41,16 +41,6 @@ export interface StaBase {
   streams: StreamSummary[];
 }
 
-interface QuantityRow {
-  id: number;
-  key: string;
-  unit: string;
-  encoding: QuantityRecord["encoding"];
-  labels: string | null;
-  decimals: number;
-  retiredAt: number | null;
-}
-
 /**
  * Everything but Observations, in one round trip: the public devices, every quantity row, and the
  * Datastreams of the public devices. The pairs come from a skip-scan of the readings key (one seek
@@ -59,40 +49,62 @@ interface QuantityRow {
  */
 export async function loadBase(db: D1Database): Promise<StaBase> {
   const visible = visibleDevicesSql(ANONYMOUS, "d", "t.code");
-  const publicIds = `SELECT d.id FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id WHERE ${visible.sql}`;
-  const [devices, quantities, streams] = await d1(() =>
-    db.batch<unknown>([
-      db
-        .prepare(
-          `SELECT d.id, d.dev_eui AS devEui, d.name, d.commune, d.profile, d.codec, d.latitude, d.longitude, d.installed_at AS installedAt, d.created_at AS createdAt
-           FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id
-           WHERE ${visible.sql} ORDER BY d.id`,
-        )
-        .bind(...visible.params),
-      db.prepare("SELECT id, key, unit, encoding, labels, decimals, retired_at AS retiredAt FROM quantities ORDER BY id"),
-      db
-        .prepare(
-          `WITH RECURSIVE p(d, q) AS (
-             SELECT id, (SELECT min(quantity_id) FROM readings WHERE device_id = id) FROM (${publicIds})
-             UNION ALL
-             SELECT d, (SELECT min(quantity_id) FROM readings WHERE device_id = p.d AND quantity_id > p.q) FROM p WHERE q IS NOT NULL
-           )
-           SELECT p.d AS device, p.q AS quantity,
-             (SELECT min(time) FROM readings WHERE device_id = p.d AND quantity_id = p.q) AS first,
-             r.time AS last, r.value AS lastValue
-           FROM p JOIN readings r ON r.device_id = p.d AND r.quantity_id = p.q
-             AND r.time = (SELECT max(time) FROM readings WHERE device_id = p.d AND quantity_id = p.q)
-           WHERE p.q IS NOT NULL ORDER BY p.d, p.q`,
-        )
-        .bind(...visible.params),
-    ]),
+  const firstQuantity = (d: string) => `(SELECT min(quantity_id) FROM readings WHERE device_id = ${d})`;
+  const nextQuantity = "(SELECT min(quantity_id) FROM readings WHERE device_id = p.d AND quantity_id > p.q)";
+  const publicDevices = `FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id WHERE ${visible.sql}`;
+  // One row of three JSON arrays: rows as objects cost more to carry out of D1 than to read.
+  const row = await d1(() =>
+    db
+      .prepare(
+        `SELECT
+           (SELECT json_group_array(json_array(d.id, d.dev_eui, d.name, d.commune, d.profile, d.codec, d.latitude, d.longitude, d.installed_at, d.created_at)) ${publicDevices}) AS devices,
+           (SELECT json_group_array(json_array(id, key, unit, encoding, labels, decimals, retired_at)) FROM quantities) AS quantities,
+           -- Each step finds the next quantity of the device and, on the same leaf page, its first reading.
+           (WITH RECURSIVE p(d, q, f) AS (
+              SELECT d.id, ${firstQuantity("d.id")}, (SELECT min(time) FROM readings WHERE device_id = d.id AND quantity_id = ${firstQuantity("d.id")}) ${publicDevices}
+              UNION ALL
+              SELECT d, ${nextQuantity}, (SELECT min(time) FROM readings WHERE device_id = p.d AND quantity_id = ${nextQuantity}) FROM p WHERE q IS NOT NULL
+            )
+            SELECT json_group_array(json_array(p.d, p.q, p.f, r.time, r.value))
+            FROM p JOIN readings r ON r.device_id = p.d AND r.quantity_id = p.q
+              AND r.time = (SELECT max(time) FROM readings WHERE device_id = p.d AND quantity_id = p.q)
+            WHERE p.q IS NOT NULL) AS streams`,
+      )
+      .bind(...visible.params, ...visible.params)
+      .first<{ devices: string; quantities: string; streams: string }>(),
   );
-  return {
-    devices: devices!.results as StaDevice[],
-    quantities: (quantities!.results as QuantityRow[]).map((r) => ({ ...r, labels: r.labels === null ? null : (JSON.parse(r.labels) as string[]) })),
-    streams: streams!.results as StreamSummary[],
-  };
+  type DeviceTuple = [number, string, string, string, string | null, string | null, number | null, number | null, number | null, number];
+  type QuantityTuple = [number, string, string, QuantityRecord["encoding"], string | null, number, number | null];
+  const devices = (JSON.parse(row!.devices) as DeviceTuple[])
+    .map(([id, devEui, name, commune, profile, codec, latitude, longitude, installedAt, createdAt]) => ({ id, devEui, name, commune, profile, codec, latitude, longitude, installedAt, createdAt }))
+    .sort((a, b) => a.id - b.id);
+  const quantities = (JSON.parse(row!.quantities) as QuantityTuple[]).map(([id, key, unit, encoding, labels, decimals, retiredAt]) => ({
+    id,
+    key,
+    unit,
+    encoding,
+    labels: labels === null ? null : (JSON.parse(labels) as string[]),
+    decimals,
+    retiredAt,
+  }));
+  const streams = (JSON.parse(row!.streams) as Array<[number, number, number, number, number]>)
+    .map(([device, quantity, first, last, lastValue]) => ({ device, quantity, first, last, lastValue }))
+    .sort((a, b) => a.device - b.device || a.quantity - b.quantity);
+  return { devices, quantities, streams };
 }
+
+/** Rows of `sql` (columns `cols`) carried out of D1 as one JSON array of arrays. */
+async function packed<T>(db: D1Database, sql: string, cols: readonly string[], params: ReadonlyArray<number | string | null>, make: (a: number[]) => T): Promise<T[]> {
+  const row = await d1(() =>
+    db
+      .prepare(`SELECT json_group_array(json_array(${cols.join(", ")})) AS j FROM (${sql})`)
+      .bind(...params)
+      .first<{ j: string }>(),
+  );
+  return (JSON.parse(row?.j ?? "[]") as number[][]).map(make);
+}
+
+const observationOf = (a: number[]): StoredObservation => ({ d: a[0]!, q: a[1]!, t: a[2]!, v: a[3]! });
 
 export interface StoredObservation {
   d: number;
@@ -121,16 +133,33 @@ const pairsJson = (pairs: readonly Pair[]) => JSON.stringify(pairs.map((p) => [p
  */
 export async function rollupCounts(db: D1Database, pairs: readonly Pair[]): Promise<Map<string, number>> {
   if (pairs.length === 0) return new Map();
-  const { results } = await d1(() =>
+  const rows = await packed(
+    db,
+    `SELECT p.d AS d, p.q AS q, (SELECT sum(count) FROM rollup_day WHERE device_id = p.d AND quantity_id = p.q) AS n
+     FROM (SELECT json_extract(value, '$[0]') AS d, json_extract(value, '$[1]') AS q FROM json_each(?)) p`,
+    ["d", "q", "n"],
+    [pairsJson(pairs)],
+    (a) => a,
+  );
+  return new Map(rows.map(([d, q, n]) => [`${d}-${q}`, n ?? 0]));
+}
+
+/**
+ * Readings of every public device, counted by the day rollups: `Observations?$count=true` with no
+ * filter, asked at the same time as the model (it needs only which devices are public).
+ */
+export async function publicReadingCount(db: D1Database): Promise<number> {
+  const visible = visibleDevicesSql(ANONYMOUS, "d", "t.code");
+  const row = await d1(() =>
     db
       .prepare(
-        `SELECT p.d AS d, p.q AS q, (SELECT sum(count) FROM rollup_day WHERE device_id = p.d AND quantity_id = p.q) AS n
-         FROM (SELECT json_extract(value, '$[0]') AS d, json_extract(value, '$[1]') AS q FROM json_each(?1)) p`,
+        `SELECT sum(count) AS n FROM rollup_day
+         WHERE device_id IN (SELECT d.id FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id WHERE ${visible.sql})`,
       )
-      .bind(pairsJson(pairs))
-      .all<{ d: number; q: number; n: number | null }>(),
+      .bind(...visible.params)
+      .first<{ n: number | null }>(),
   );
-  return new Map(results.map((r) => [`${r.d}-${r.q}`, r.n ?? 0]));
+  return row?.n ?? 0;
 }
 
 /** How many readings of the pairs match a filter (only asked when a $filter makes the rollup counts unusable). */
@@ -175,21 +204,20 @@ export async function perPair(db: D1Database, ranges: readonly PairRange[], wher
   const cmp = desc ? "<" : ">";
   const bound = desc ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
   const list = JSON.stringify(ranges.map((r) => [r.pair.device, r.pair.quantity, r.from ?? bound, r.from !== null && r.inclusive ? 1 : 0]));
-  const { results } = await d1(() =>
-    db
-      .prepare(
-        `SELECT p.i AS i, o.device_id AS d, o.quantity_id AS q, o.time AS t, o.value AS v
-         FROM (SELECT key AS i, json_extract(value, '$[0]') AS d, json_extract(value, '$[1]') AS q, json_extract(value, '$[2]') AS f, json_extract(value, '$[3]') AS inc FROM json_each(?)) p
-         JOIN readings o ON o.device_id = p.d AND o.quantity_id = p.q AND o.time IN (
-           SELECT r.time FROM readings r JOIN quantities qu ON qu.id = r.quantity_id
-           WHERE r.device_id = p.d AND r.quantity_id = p.q AND r.time ${cmp}= p.f AND (r.time <> p.f OR p.inc = 1)${where ? ` AND ${where.sql}` : ""}
-           ORDER BY r.time ${desc ? "DESC" : "ASC"} LIMIT ?)`,
-      )
-      .bind(list, ...(where?.params ?? []), limit)
-      .all<StoredObservation & { i: number }>(),
+  const rows = await packed(
+    db,
+    `SELECT p.i AS i, o.device_id AS d, o.quantity_id AS q, o.time AS t, o.value AS v
+     FROM (SELECT key AS i, json_extract(value, '$[0]') AS d, json_extract(value, '$[1]') AS q, json_extract(value, '$[2]') AS f, json_extract(value, '$[3]') AS inc FROM json_each(?)) p
+     JOIN readings o ON o.device_id = p.d AND o.quantity_id = p.q AND o.time IN (
+       SELECT r.time FROM readings r JOIN quantities qu ON qu.id = r.quantity_id
+       WHERE r.device_id = p.d AND r.quantity_id = p.q AND r.time ${cmp}= p.f AND (r.time <> p.f OR p.inc = 1)${where ? ` AND ${where.sql}` : ""}
+       ORDER BY r.time ${desc ? "DESC" : "ASC"} LIMIT ?)`,
+    ["i", "d", "q", "t", "v"],
+    [list, ...(where?.params ?? []), limit],
+    (a) => a,
   );
-  for (const { i, ...o } of results) out[i]!.push(o);
-  for (const rows of out) rows.sort((a, b) => (desc ? b.t - a.t : a.t - b.t));
+  for (const [i, d, q, t, v] of rows) out[i!]!.push({ d: d!, q: q!, t: t!, v: v! });
+  for (const r of out) r.sort((a, b) => (desc ? b.t - a.t : a.t - b.t));
   return out;
 }
 
@@ -253,17 +281,17 @@ export async function walkByTime(
     const range = desc ? `r.time >= ? AND r.time <= ? AND (r.time < ? OR ${atEdge})` : `r.time >= ? AND r.time <= ? AND (r.time > ? OR ${atEdge})`;
     const params: Array<number | string | null> = desc ? [lo, hi, hi] : [lo, hi, lo];
     if (first && cursor) params.push(cursor.d, cursor.q);
-    const { results } = await d1(() =>
-      db
-        .prepare(
-          `SELECT r.device_id AS d, r.quantity_id AS q, r.time AS t, r.value AS v
-           FROM (SELECT json_extract(value, '$[0]') AS d, json_extract(value, '$[1]') AS q FROM json_each(?)) p
-           JOIN readings r ON r.device_id = p.d AND r.quantity_id = p.q JOIN quantities qu ON qu.id = r.quantity_id
-           WHERE ${range}${filter} ORDER BY r.time ${desc ? "DESC" : "ASC"}, r.device_id, r.quantity_id LIMIT ?`,
-        )
-        .bind(list, ...params, ...(where?.params ?? []), limit - out.length)
-        .all<StoredObservation>(),
+    const results = await packed(
+      db,
+      `SELECT r.device_id AS d, r.quantity_id AS q, r.time AS t, r.value AS v
+       FROM (SELECT json_extract(value, '$[0]') AS d, json_extract(value, '$[1]') AS q FROM json_each(?)) p
+       JOIN readings r ON r.device_id = p.d AND r.quantity_id = p.q JOIN quantities qu ON qu.id = r.quantity_id
+       WHERE ${range}${filter} ORDER BY r.time ${desc ? "DESC" : "ASC"}, r.device_id, r.quantity_id LIMIT ?`,
+      ["d", "q", "t", "v"],
+      [list, ...params, ...(where?.params ?? []), limit - out.length],
+      observationOf,
     );
+    results.sort((a, b) => (desc ? b.t - a.t : a.t - b.t) || a.d - b.d || a.q - b.q);
     out.push(...results);
     // The next window starts where this one ended (its condition excludes the edge itself).
     edge = desc ? lo : hi;
