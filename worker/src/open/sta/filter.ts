@@ -55,6 +55,10 @@ const FUNCTIONS: Record<string, [number, number]> = {
 
 const GEO = new Set(["geo.distance", "geo.length", "geo.intersects", "st_within", "st_intersects", "st_contains", "st_equals", "st_disjoint"]);
 
+/** Geometry literals and the geometry properties (Location/location, FeatureOfInterest/feature). */
+const isGeometryTyped = (n: FilterNode): boolean =>
+  (n.type === "literal" && n.value !== null && typeof n.value === "object" && "coordinates" in n.value) || (n.type === "property" && ["location", "feature"].includes(n.path[n.path.length - 1]!));
+
 export function parseFilter(text: string, allowed: ReadonlySet<string>): FilterNode {
   if (text.length > MAX_FILTER_LENGTH) throw new FilterError(`$filter is longer than ${MAX_FILTER_LENGTH} characters`, MAX_FILTER_LENGTH);
   let tree: FilterNode;
@@ -70,6 +74,8 @@ export function parseFilter(text: string, allowed: ReadonlySet<string>): FilterN
     if (nodes > MAX_FILTER_NODES) throw new FilterError(`$filter has more than ${MAX_FILTER_NODES} terms`, n.at);
     if (depth > MAX_FILTER_DEPTH) throw new FilterError(`$filter is nested deeper than ${MAX_FILTER_DEPTH}`, n.at);
     if (n.type === "binary") {
+      // A geometry is no value to compare or compute with: it goes through a geo function.
+      if (n.op !== "and" && n.op !== "or") for (const side of [n.left, n.right]) if (isGeometryTyped(side)) throw new FilterError("a geometry is compared only through a geo function (geo.distance, st_within…)", side.at);
       visit(n.left, depth + 1);
       visit(n.right, depth + 1);
     } else if (n.type === "not" || n.type === "negate") visit(n.arg, depth + 1);
