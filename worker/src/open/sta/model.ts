@@ -96,6 +96,7 @@ export async function loadModel(db: D1Database): Promise<Model> {
   const byId = new Map(devices.map((d) => [d.id, d]));
   const streams = base.streams.filter((s) => byId.has(s.device) && quantities.has(s.quantity));
   const indexes = new Map<string, Map<number | string, Row[]>>();
+  const built: Partial<Model["rows"]> = {};
   const located = devices.filter((d) => d.latitude !== null && d.longitude !== null);
   const sensors = [...new Set(devices.map(sensorOf))].sort();
   const observed = [...new Set(streams.map((s) => s.quantity))].sort((a, b) => a - b);
@@ -121,31 +122,47 @@ export async function loadModel(db: D1Database): Promise<Model> {
       return found;
     },
     rows: {
-      Things: devices.map((d) => ({ id: d.id, keys: { device: d.id, sensor: sensorOf(d) }, body: { name: d.name, description: `${d.profile ?? d.codec} sensor in commune ${d.commune}`, properties: { devEui: d.devEui, commune: d.commune, ...(d.profile ? { profile: d.profile } : { codec: d.codec }) } } })),
-      Locations: located.map((d) => ({ id: d.id, keys: { device: d.id }, body: { name: d.name, description: `Position of ${d.name}`, encodingType: "application/geo+json", location: point(d) } })),
-      HistoricalLocations: located.map((d) => ({ id: d.id, keys: { device: d.id }, body: { time: iso(d.installedAt ?? d.createdAt) } })),
-      FeaturesOfInterest: located.map((d) => ({ id: d.id, keys: { device: d.id }, body: { name: d.name, description: `Where ${d.name} measures`, encodingType: "application/geo+json", feature: point(d) } })),
-      Sensors: sensors.map((s) => ({ id: s, keys: { sensor: s }, body: { name: s, description: s.includes("/") ? `Commercial codec ${s}` : `Cigale sensor profile ${s}`, encodingType: "text/html", metadata: `https://github.com/cigale/cigale/tree/main/codecs/${s.includes("/") ? "commercial" : "profiles"}` } })),
-      ObservedProperties: observed.map((id) => {
-        const q = quantities.get(id)!;
-        return { id, keys: { quantity: id }, body: { name: q.key, definition: `https://cigale.example/docs/quantities#${q.key}`, description: `${q.key} (${q.unit || "no unit"})` } };
-      }),
-      Datastreams: streams.map((s) => {
-        const d = byId.get(s.device)!;
-        const q = quantities.get(s.quantity)!;
-        return {
-          id: streamId(s.device, s.quantity),
-          keys: { device: s.device, quantity: s.quantity, sensor: sensorOf(d) },
-          body: {
-            name: `${d.name} — ${q.key}`,
-            description: `${q.key} measured by ${d.name}`,
-            unitOfMeasurement: { name: q.unit, symbol: q.unit, definition: `https://ucum.org/ucum#${q.unit}` },
-            observationType: OBSERVATION_TYPE[q.encoding],
-            phenomenonTime: `${iso(s.first)}/${iso(s.last)}`,
-            resultTime: `${iso(s.first)}/${iso(s.last)}`,
-          },
-        };
-      }),
+      // Each set is built when a request first reads it (most read two or three of the seven).
+      get Things() {
+        return (built.Things ??= devices.map((d) => ({ id: d.id, keys: { device: d.id, sensor: sensorOf(d) }, body: { name: d.name, description: `${d.profile ?? d.codec} sensor in commune ${d.commune}`, properties: { devEui: d.devEui, commune: d.commune, ...(d.profile ? { profile: d.profile } : { codec: d.codec }) } } })));
+      },
+      get Locations() {
+        return (built.Locations ??= located.map((d) => ({ id: d.id, keys: { device: d.id }, body: { name: d.name, description: `Position of ${d.name}`, encodingType: "application/geo+json", location: point(d) } })));
+      },
+      get HistoricalLocations() {
+        return (built.HistoricalLocations ??= located.map((d) => ({ id: d.id, keys: { device: d.id }, body: { time: iso(d.installedAt ?? d.createdAt) } })));
+      },
+      get FeaturesOfInterest() {
+        return (built.FeaturesOfInterest ??= located.map((d) => ({ id: d.id, keys: { device: d.id }, body: { name: d.name, description: `Where ${d.name} measures`, encodingType: "application/geo+json", feature: point(d) } })));
+      },
+      get Sensors() {
+        return (built.Sensors ??= sensors.map((s) => ({ id: s, keys: { sensor: s }, body: { name: s, description: s.includes("/") ? `Commercial codec ${s}` : `Cigale sensor profile ${s}`, encodingType: "text/html", metadata: `https://github.com/cigale/cigale/tree/main/codecs/${s.includes("/") ? "commercial" : "profiles"}` } })));
+      },
+      get ObservedProperties() {
+        return (built.ObservedProperties ??= observed.map((id) => {
+          const q = quantities.get(id)!;
+          return { id, keys: { quantity: id }, body: { name: q.key, definition: `https://cigale.example/docs/quantities#${q.key}`, description: `${q.key} (${q.unit || "no unit"})` } };
+        }));
+      },
+      get Datastreams() {
+        return (built.Datastreams ??= streams.map((s) => {
+          const d = byId.get(s.device)!;
+          const q = quantities.get(s.quantity)!;
+          const span = `${iso(s.first)}/${iso(s.last)}`;
+          return {
+            id: streamId(s.device, s.quantity),
+            keys: { device: s.device, quantity: s.quantity, sensor: sensorOf(d) },
+            body: {
+              name: `${d.name} — ${q.key}`,
+              description: `${q.key} measured by ${d.name}`,
+              unitOfMeasurement: { name: q.unit, symbol: q.unit, definition: `https://ucum.org/ucum#${q.unit}` },
+              observationType: OBSERVATION_TYPE[q.encoding],
+              phenomenonTime: span,
+              resultTime: span,
+            },
+          };
+        }));
+      },
     },
   };
   return model;
