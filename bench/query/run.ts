@@ -21,7 +21,6 @@ import { getPlatformProxy } from "wrangler";
 import { quantitySpecs } from "../../worker/src/ingest/decode/quantities.ts";
 import { syncQuantities } from "../../worker/src/store/quantities.ts";
 import { migrateLocal, ROOT, seedLocal } from "../../worker/scripts/local.ts";
-import { atmoAnswer, noiseAnswer } from "../../worker/src/api/indicator-answers.ts";
 import { ANONYMOUS } from "../../worker/src/auth/read-access.ts";
 import { listVisibleDevices } from "../../worker/src/store/indicator-inputs.ts";
 import { staAnswer } from "../../worker/src/open/sta/routes.ts";
@@ -101,7 +100,13 @@ const ctx: Q.Context = {
   bins: of("waste"),
   at: END,
   year: { from: firstDay, to: lastDay },
+  atmoDevices: [],
+  noiseDevices: [],
+  window: { from: firstDay, to: lastDay, at: END },
 };
+// The devices of the commune as the indicator routes list them for an anonymous reader.
+ctx.atmoDevices = await listVisibleDevices(db, ANONYMOUS, { commune });
+ctx.noiseDevices = ctx.atmoDevices.filter((d) => d.id === ctx.noiseDevice);
 
 const selected = (name: string) => !values.only || name.toLowerCase().includes(values.only.toLowerCase());
 
@@ -164,19 +169,6 @@ try {
     console.log(
       `${ok ? "ok  " : "FAIL"} ${c.name}: rollups p50 ${rollups.p50.toFixed(1)} ms p95 ${rollups.p95.toFixed(1)} ms | baseline p50 ${baseline.p50.toFixed(1)} ms p95 ${baseline.p95.toFixed(1)} ms | ×${ratioP50.toFixed(1)}`,
     );
-  }
-  // The indicator answers of the API (worker/src/api/indicator-answers.ts), for the same commune and
-  // device over the same year: D1 summarises the hourly rollups per local day / noise period.
-  const window = { from: ctx.year.from, to: ctx.year.to, at: END };
-  const communeDevices = await listVisibleDevices(db, ANONYMOUS, { commune });
-  const noiseDevice = communeDevices.filter((d) => d.id === ctx.noiseDevice);
-  for (const [name, f] of [
-    ["API atmoAnswer (daily summaries of hourly rollups in D1)", () => atmoAnswer(db, communeDevices, window)],
-    ["API noiseAnswer (noise-period summaries of hourly rollups in D1)", () => noiseAnswer(db, noiseDevice, window)],
-  ] as const) {
-    if (!selected(name)) continue;
-    const t = await time(f, Math.max(3, Math.ceil(runs / 5)));
-    console.log(`info ${name}: p50 ${t.p50.toFixed(1)} ms p95 ${t.p95.toFixed(1)} ms`);
   }
   // SensorThings (issue 11 §3): the two queries that time out on FROST-Server, goal p95 < 100 ms.
   for (const [name, path] of [

@@ -21,10 +21,8 @@ import { type BinState, binState, EMPTYING_DROP, fillThreshold } from "../indica
 import {
   type IndicatorDevice,
   loadCodecCounts,
-  loadDailyHourMeans,
   loadFitSums,
   loadLastReadingsBefore,
-  loadNoisePeriods,
   loadLastEmptyings,
   loadReadings,
   loadReadingsFrom,
@@ -32,7 +30,7 @@ import {
   loadSnrMedians,
   type ReadingValue,
 } from "../store/indicator-inputs.ts";
-import { listDayRollups } from "../store/rollups.ts";
+import { listDayRollups, listHourlyMeanDays, listNoisePeriods } from "../store/rollups.ts";
 
 /**
  * Each indicator as the API answers it: load its inputs for the devices in scope (store), compute
@@ -71,11 +69,11 @@ const ATMO_KEYS: Readonly<Record<AtmoPollutant, string>> = { no2: "air.no2", o3:
 
 export async function atmoAnswer(db: D1Database, devices: readonly IndicatorDevice[], w: Window): Promise<{ stations: number; days: AtmoDay[] }> {
   const keys = Object.values(ATMO_KEYS);
-  const rows = await loadDailyHourMeans(db, devices.map((d) => d.id), keys, startOfLocalDay(w.from), startOfLocalDay(addDays(w.to, 1)));
+  const rows = await listHourlyMeanDays(db, { deviceIds: devices.map((d) => d.id), quantity: keys, from: w.from, to: w.to });
   const stations = [...groupBy(rows, (r) => r.deviceId).values()].map((station): AtmoStationDays => {
     const daily: Partial<Record<AtmoPollutant, DailyHours[]>> = {};
     for (const [p, key] of Object.entries(ATMO_KEYS) as [AtmoPollutant, string][]) {
-      daily[p] = station.filter((r) => r.key === key).map((r) => ({ date: r.day, hours: r.hours, maxMean: r.maxMean, meanOfMeans: r.meanOfMeans }));
+      daily[p] = station.filter((r) => r.quantity === key).map((r) => ({ date: r.day, hours: r.hours, maxMean: r.meanMax, meanOfMeans: r.meanSum / r.hours }));
     }
     return { daily };
   });
@@ -84,7 +82,7 @@ export async function atmoAnswer(db: D1Database, devices: readonly IndicatorDevi
 
 // — noise —
 export async function noiseAnswer(db: D1Database, devices: readonly IndicatorDevice[], w: Window): Promise<{ devices: (DeviceRef & { days: NoiseDay[] })[] }> {
-  const rows = await loadNoisePeriods(db, devices.map((d) => d.id), localTimeToUtc(w.from, 6), localTimeToUtc(addDays(w.to, 1), 6));
+  const rows = await listNoisePeriods(db, { deviceIds: devices.map((d) => d.id), from: w.from, to: w.to });
   const byDevice = groupBy(rows, (r) => r.deviceId);
   return {
     devices: devices

@@ -7,8 +7,9 @@ import { d1 } from "./db.ts";
  * dB values L (null for a quantity that is not in dB); these functions divide by the scale, so
  * callers (series routes, indicators) never see stored units.
  *
- * Nothing writes these tables but the triggers on readings (migration 0006), in the transaction of
- * the readings write, and the rebuild below (backfill). A writer of readings has nothing to do for
+ * Nothing writes these tables but the triggers on readings (migration 0006) — and, for the daily
+ * statistics of hourly means (rollup_day_hourly), the triggers on rollup_hour (migration 0007) —
+ * in the transaction of the readings write, and the rebuild below (backfill). A writer of readings has nothing to do for
  * them — except never to use INSERT OR REPLACE on readings (no trigger sees the replaced row).
  *
  * Pass the database of the devices' territory (store/shard.ts territoryDb). Devices are ids, as
@@ -183,74 +184,121 @@ export async function listDevicesWithData(db: D1Database): Promise<number[]> {
   return results.map((r) => r.id);
 }
 
-/** Per device × quantity × local day: statistics of the day's hourly means (ATMO, noise periods). */
-export interface HourMeanStats {
+/** Per device × quantity × local day: statistics of the day's hourly means (ATMO), in real units. */
+export interface HourlyMeanDay {
   deviceId: number;
   quantity: string;
-  /** The local date the hours are counted to (see `dayStartHour`). */
+  /** Local date, "YYYY-MM-DD". */
   day: string;
-  /** Hours with data. */
+  /** Hours of the day with data. */
   hours: number;
-  /** Smallest, largest and sum of the hourly means (real units). */
+  /** Smallest, largest and sum of the day's hourly means. */
   meanMin: number;
   meanMax: number;
   meanSum: number;
-  /** Σ over the hours of energy / count = Σ 10^(LAeq_h/10) for a dB quantity (energetic means of periods), else null. */
-  energyMeanSum: number | null;
-}
-
-export interface HourMeanStatsQuery {
-  deviceIds: readonly number[];
-  quantity: string | readonly string[];
-  /** Local days, both included. */
-  from: string;
-  to: string;
-  /** Local hour at which a day starts (noise days run 06:00 → 06:00); default 0. */
-  dayStartHour?: number;
-  /** Only hours whose local start hour h is in [fromHour, toHour), or, when fromHour > toHour, past midnight (22 → 6). */
-  window?: { fromHour: number; toHour: number };
 }
 
 /**
- * Daily statistics of hourly means, computed in SQL from rollup_hour, for indicators over long
- * ranges (a year of ATMO for a commune is 365 rows per station and pollutant instead of 8,760).
- * The UTC → Europe/Paris offset comes from paris_offsets joined by interval: each offset period
- * in the range is one range seek per device × quantity, not a lookup per hour.
+ * Daily statistics of hourly means from rollup_day_hourly (migration 0007), for local days from..to
+ * (both included): a year of ATMO for a commune is 365 rows per station and pollutant, kept by
+ * triggers, not 8,760 hours aggregated per request. Only concentrations (ug/m3) and sound levels
+ * (dB) have them (the migration says why); other keys give no rows. A key whose definition
+ * changed during a day (migration 0003) has one row per definition: they are merged, so an hour
+ * with readings under both counts twice in `hours` — a day of a changed codec, not worth a
+ * per-hour read.
  *
  * @example
- * // ATMO: NO2 daily maximum hourly mean and hours with data, per station
- * await listHourMeanStats(db, { deviceIds: stations, quantity: "air.no2", from: "2026-01-01", to: "2026-12-31" });
- * // Noise: Σ 10^(LAeq_h/10) over 22:00–06:00, counted to the day the night starts
- * await listHourMeanStats(db, { deviceIds: [id], quantity: "sound.laeq", from, to, dayStartHour: 6, window: { fromHour: 22, toHour: 6 } });
+ * await listHourlyMeanDays(db, { deviceIds: stations, quantity: ["air.no2", "air.pm10"], from: "2026-01-01", to: "2026-12-31" });
+ * // [{ deviceId: 3, quantity: "air.no2", day: "2026-01-01", hours: 24, meanMin: 12, meanMax: 48.5, meanSum: 610.25 }, …]
  */
-export async function listHourMeanStats(db: D1Database, q: HourMeanStatsQuery): Promise<HourMeanStats[]> {
+export async function listHourlyMeanDays(db: D1Database, q: DayRollupQuery): Promise<HourlyMeanDay[]> {
   if (q.deviceIds.length === 0) return [];
-  const shift = (q.dayStartHour ?? 0) * 3_600_000;
-  // A margin of a day each side: the days themselves are selected by their computed date.
-  const fromMs = Date.parse(`${q.from}T00:00:00Z`) - 86_400_000 + shift;
-  const toMs = Date.parse(`${q.to}T00:00:00Z`) + 2 * 86_400_000 + shift;
-  const w = q.window ?? { fromHour: 0, toHour: 24 };
-  const localHour = "(((r.hour + o.offset_ms) / 3600000) % 24)";
-  const windowSql = w.fromHour <= w.toHour ? `AND ${localHour} >= ?7 AND ${localHour} < ?8` : `AND (${localHour} >= ?7 OR ${localHour} < ?8)`;
-  const sql = `
-    SELECT r.device_id AS deviceId, q.key AS quantity, date((r.hour + o.offset_ms - ?6) / 1000, 'unixepoch') AS day,
-           count(*) AS hours, min(r.sum / r.count / q.scale) AS meanMin, max(r.sum / r.count / q.scale) AS meanMax,
-           sum(r.sum / r.count / q.scale) AS meanSum, sum(r.energy / r.count) AS energyMeanSum
-    FROM (SELECT from_ms, coalesce(lead(from_ms) OVER (ORDER BY from_ms), 9000000000000000) AS to_ms, offset_ms FROM paris_offsets) AS o
-    CROSS JOIN json_each(?1) AS d
-    CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (SELECT value FROM json_each(?2))) AS q
-    CROSS JOIN rollup_hour AS r
-    WHERE o.to_ms > ?4 AND o.from_ms < ?5
-      AND r.device_id = d.value AND r.quantity_id = q.id AND r.hour >= max(o.from_ms, ?4) AND r.hour < min(o.to_ms, ?5)
-      ${windowSql}
-      AND date((r.hour + o.offset_ms - ?6) / 1000, 'unixepoch') BETWEEN ?3 AND ?9
-    GROUP BY r.device_id, q.key, day
-    ORDER BY r.device_id, q.key, day`;
   const { results } = await d1(() =>
     db
-      .prepare(sql)
-      .bind(JSON.stringify(q.deviceIds), keys(q.quantity), q.from, fromMs, toMs, shift, w.fromHour, w.toHour, q.to)
-      .all<HourMeanStats>(),
+      .prepare(
+        `SELECT r.device_id AS deviceId, q.key AS quantity, r.day AS day, sum(r.hours) AS hours,
+                min(r.mean_min / q.scale) AS meanMin, max(r.mean_max / q.scale) AS meanMax, sum(r.mean_sum / q.scale) AS meanSum
+         FROM json_each(?1) AS d
+         CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (SELECT value FROM json_each(?2))) AS q
+         CROSS JOIN rollup_day_hourly AS r
+         WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.day >= ?3 AND r.day <= ?4
+         GROUP BY r.device_id, q.key, r.day
+         ORDER BY r.device_id, q.key, r.day`,
+      )
+      .bind(JSON.stringify(q.deviceIds), keys(q.quantity), q.from, q.to)
+      .all<HourlyMeanDay>(),
   );
   return results;
 }
+
+/** One device × noise day × period: hours with data and the mean over them of 10^(LAeq_h/10). */
+export interface NoisePeriodEnergy {
+  deviceId: number;
+  /** The noise day D, which runs from 06:00 on D to 06:00 on D+1 (local). */
+  day: string;
+  period: "day" | "evening" | "night";
+  hours: number;
+  /** The period's energetic mean is 10·log10(meanEnergy). */
+  meanEnergy: number;
+}
+
+interface BandRow {
+  deviceId: number;
+  day: string;
+  h0006: number;
+  e0006: number | null;
+  h0618: number;
+  e0618: number | null;
+  h1822: number;
+  e1822: number | null;
+  h2224: number;
+  e2224: number | null;
+}
+
+/**
+ * The noise periods of a sound level (default `sound.laeq`) for noise days from..to, from the
+ * local-hour bands of rollup_day_hourly: day 06–18 and evening 18–22 of D, night 22–24 of D plus
+ * 00–06 of D+1. Periods without an hour of data have no row.
+ *
+ * @example
+ * await listNoisePeriods(db, { deviceIds: [7], from: "2026-07-14", to: "2026-07-14" });
+ * // [{ deviceId: 7, day: "2026-07-14", period: "day", hours: 12, meanEnergy: 3.2e6 }, { …, period: "evening" }, { …, period: "night", hours: 8 }]
+ */
+export async function listNoisePeriods(db: D1Database, q: { deviceIds: readonly number[]; quantity?: string; from: string; to: string }): Promise<NoisePeriodEnergy[]> {
+  if (q.deviceIds.length === 0) return [];
+  const { results } = await d1(() =>
+    db
+      .prepare(
+        `SELECT r.device_id AS deviceId, r.day AS day,
+                sum(r.hours_0006) AS h0006, sum(r.energy_0006) AS e0006, sum(r.hours_0618) AS h0618, sum(r.energy_0618) AS e0618,
+                sum(r.hours_1822) AS h1822, sum(r.energy_1822) AS e1822, sum(r.hours_2224) AS h2224, sum(r.energy_2224) AS e2224
+         FROM json_each(?1) AS d
+         CROSS JOIN (SELECT id FROM quantities WHERE key = ?2) AS q
+         CROSS JOIN rollup_day_hourly AS r
+         WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.day >= ?3 AND r.day <= ?4
+         GROUP BY r.device_id, r.day
+         ORDER BY r.device_id, r.day`,
+      )
+      .bind(JSON.stringify(q.deviceIds), q.quantity ?? "sound.laeq", q.from, nextLocalDate(q.to))
+      .all<BandRow>(),
+  );
+  const rows = new Map(results.map((r) => [`${r.deviceId}/${r.day}`, r]));
+  const out: NoisePeriodEnergy[] = [];
+  const push = (deviceId: number, day: string, period: NoisePeriodEnergy["period"], hours: number, energy: number | null) => {
+    if (hours > 0 && energy !== null) out.push({ deviceId, day, period, hours, meanEnergy: energy / hours });
+  };
+  for (const deviceId of [...new Set(results.map((r) => r.deviceId))]) {
+    for (let day = q.from; day <= q.to; day = nextLocalDate(day)) {
+      const today = rows.get(`${deviceId}/${day}`);
+      const tomorrow = rows.get(`${deviceId}/${nextLocalDate(day)}`);
+      if (today) {
+        push(deviceId, day, "day", today.h0618, today.e0618);
+        push(deviceId, day, "evening", today.h1822, today.e1822);
+      }
+      push(deviceId, day, "night", (today?.h2224 ?? 0) + (tomorrow?.h0006 ?? 0), (today?.e2224 ?? 0) + (tomorrow?.e0006 ?? 0));
+    }
+  }
+  return out;
+}
+
+const nextLocalDate = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
