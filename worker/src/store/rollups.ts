@@ -184,51 +184,67 @@ export async function listDevicesWithData(db: D1Database): Promise<number[]> {
   return results.map((r) => r.id);
 }
 
-/** Per device × quantity × local day: statistics of the day's hourly means (ATMO), in real units. */
-export interface HourlyMeanDay {
-  deviceId: number;
-  quantity: string;
+/** A day's hourly means of one quantity: hours with data, largest hourly mean, mean of the hourly means (real units). */
+export interface HourlyMeanStats {
+  hours: number;
+  meanMax: number;
+  meanOfMeans: number;
+}
+
+/** One local day of listHighestHourlyMeanDays: per quantity key, the highest statistics over the devices, or null. */
+export interface HighestHourlyMeanDay {
   /** Local date, "YYYY-MM-DD". */
   day: string;
-  /** Hours of the day with data. */
-  hours: number;
-  /** Smallest, largest and sum of the day's hourly means. */
-  meanMin: number;
-  meanMax: number;
-  meanSum: number;
+  values: Record<string, HourlyMeanStats | null>;
 }
 
 /**
- * Daily statistics of hourly means from rollup_day_hourly (migration 0007), for local days from..to
- * (both included): a year of ATMO for a commune is 365 rows per station and pollutant, kept by
- * triggers, not 8,760 hours aggregated per request. Only concentrations (ug/m3) and sound levels
- * (dB) have them (the migration says why); other keys give no rows. A key whose definition
- * changed during a day (migration 0003) has one row per definition: they are merged, so an hour
- * with readings under both counts twice in `hours` — a day of a changed codec, not worth a
- * per-hour read.
+ * For local days from..to (both included), per quantity key, the highest over the devices of each
+ * statistic of the day's hourly means — counting only the devices with at least `minHours` hours
+ * of that key that day — and how many of the devices have any such day. What a commune's ATMO
+ * needs: its sub-index is the highest of its stations', and a class is a non-decreasing function of
+ * the concentration, so the class of the highest concentration is the highest class. Read from
+ * rollup_day_hourly (migration 0007) and pivoted in SQL to one row per day (a year of a commune is
+ * 365 rows, not 365 per station and key: each row returned costs more than the seeks that make it).
+ * Only concentrations (ug/m3) and sound levels (dB) are summarised (the migration says why). A key
+ * whose definition changed during a day (migration 0003) counts each definition's part of the day
+ * as a device of its own.
  *
  * @example
- * await listHourlyMeanDays(db, { deviceIds: stations, quantity: ["air.no2", "air.pm10"], from: "2026-01-01", to: "2026-12-31" });
- * // [{ deviceId: 3, quantity: "air.no2", day: "2026-01-01", hours: 24, meanMin: 12, meanMax: 48.5, meanSum: 610.25 }, …]
+ * await listHighestHourlyMeanDays(db, { deviceIds: stations, quantity: ["air.no2", "air.pm10"], from: "2026-07-01", to: "2026-07-01", minHours: 18 });
+ * // { devices: 3, days: [{ day: "2026-07-01", values: { "air.no2": { hours: 24, meanMax: 61.5, meanOfMeans: 30.2 }, "air.pm10": null } }] }
  */
-export async function listHourlyMeanDays(db: D1Database, q: DayRollupQuery): Promise<HourlyMeanDay[]> {
-  if (q.deviceIds.length === 0) return [];
-  const { results } = await d1(() =>
-    db
-      .prepare(
-        `SELECT r.device_id AS deviceId, q.key AS quantity, r.day AS day, sum(r.hours) AS hours,
-                min(r.mean_min / q.scale) AS meanMin, max(r.mean_max / q.scale) AS meanMax, sum(r.mean_sum / q.scale) AS meanSum
-         FROM json_each(?1) AS d
-         CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (SELECT value FROM json_each(?2))) AS q
-         CROSS JOIN rollup_day_hourly AS r
-         WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.day >= ?3 AND r.day <= ?4
-         GROUP BY r.device_id, q.key, r.day
-         ORDER BY r.device_id, q.key, r.day`,
-      )
-      .bind(JSON.stringify(q.deviceIds), keys(q.quantity), q.from, q.to)
-      .all<HourlyMeanDay>(),
+export async function listHighestHourlyMeanDays(
+  db: D1Database,
+  q: { deviceIds: readonly number[]; quantity: readonly string[]; from: string; to: string; minHours: number },
+): Promise<{ devices: number; days: HighestHourlyMeanDay[] }> {
+  if (q.deviceIds.length === 0 || q.quantity.length === 0) return { devices: 0, days: [] };
+  // ?1 devices, ?2 keys (JSON), ?3 from, ?4 to, ?5 minHours, ?6… each key, in the order of q.quantity.
+  const from = `json_each(?1) AS d
+    CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (SELECT value FROM json_each(?2))) AS q
+    CROSS JOIN rollup_day_hourly AS r
+    WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.day >= ?3 AND r.day <= ?4`;
+  const columns = q.quantity.map((_, i) => {
+    const when = `WHEN q.key = ?${6 + i} AND r.hours >= ?5`;
+    return `max(CASE ${when} THEN r.hours END) AS h${i}, max(CASE ${when} THEN r.mean_max / q.scale END) AS x${i},
+            max(CASE ${when} THEN r.mean_sum / q.scale / r.hours END) AS m${i}`;
+  });
+  const params = [JSON.stringify(q.deviceIds), JSON.stringify(q.quantity), q.from, q.to, q.minHours, ...q.quantity];
+  const [devices, days] = await d1(() =>
+    db.batch<Record<string, number | string | null>>([
+      db.prepare(`SELECT count(DISTINCT r.device_id) AS n FROM ${from}`).bind(...params.slice(0, 4)),
+      db.prepare(`SELECT r.day AS day, ${columns.join(", ")} FROM ${from} GROUP BY r.day ORDER BY r.day`).bind(...params),
+    ]),
   );
-  return results;
+  return {
+    devices: Number(devices?.results[0]?.n ?? 0),
+    days: (days?.results ?? []).map((r) => ({
+      day: String(r.day),
+      values: Object.fromEntries(
+        q.quantity.map((key, i) => [key, r[`h${i}`] === null ? null : { hours: Number(r[`h${i}`]), meanMax: Number(r[`x${i}`]), meanOfMeans: Number(r[`m${i}`]) }]),
+      ),
+    })),
+  };
 }
 
 /** One device × noise day × period: hours with data and the mean over them of 10^(LAeq_h/10). */
