@@ -113,8 +113,10 @@ async function hourMeanStatsRaw(c: Context, deviceIds: number[], keys: string[],
          SELECT r.device_id, q.key, r.time - r.time % 3600000 AS hour, total(r.value) / count(*) / pow(10.0, q.decimals) AS mean,
                 CASE WHEN q.unit = 'dB' THEN sum(pow(10.0, r.value / pow(10.0, q.decimals) / 10.0)) / count(*) END AS energyMean,
                 (SELECT offset_ms FROM paris_offsets WHERE from_ms <= r.time - r.time % 3600000 ORDER BY from_ms DESC LIMIT 1) AS offset_ms
-         FROM readings r JOIN quantities q ON q.id = r.quantity_id
-         WHERE r.device_id IN (SELECT value FROM json_each(?1)) AND q.key IN (SELECT value FROM json_each(?2)) AND r.time >= ?3 AND r.time < ?4
+         FROM json_each(?1) AS d
+           CROSS JOIN (SELECT id, key, unit, decimals FROM quantities WHERE key IN (SELECT value FROM json_each(?2))) AS q
+           CROSS JOIN readings AS r
+         WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.time >= ?3 AND r.time < ?4
          GROUP BY r.device_id, q.key, hour)
        SELECT h.device_id AS deviceId, h.key AS quantity, date((h.hour + h.offset_ms - ?5) / 1000, 'unixepoch') AS day, count(*) AS hours,
               min(h.mean) AS meanMin, max(h.mean) AS meanMax, sum(h.mean) AS meanSum, sum(h.energyMean) AS energyMeanSum

@@ -219,17 +219,17 @@ export async function listHighestHourlyMeanDays(
   q: { deviceIds: readonly number[]; quantity: readonly string[]; from: string; to: string; minHours: number },
 ): Promise<{ devices: number; days: HighestHourlyMeanDay[] }> {
   if (q.deviceIds.length === 0 || q.quantity.length === 0) return { devices: 0, days: [] };
-  // ?1 devices, ?2 keys (JSON), ?3 from, ?4 to, ?5 minHours, ?6… each key, in the order of q.quantity.
+  // ?1 devices, ?2 keys (JSON), ?3 from, ?4 to, ?5 minHours; q.pos is the key's index in q.quantity.
   const from = `json_each(?1) AS d
-    CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (SELECT value FROM json_each(?2))) AS q
+    CROSS JOIN (SELECT quantities.id AS id, k.key AS pos, pow(10.0, decimals) AS scale FROM json_each(?2) AS k JOIN quantities ON quantities.key = k.value) AS q
     CROSS JOIN rollup_day_hourly AS r
     WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.day >= ?3 AND r.day <= ?4`;
   const columns = q.quantity.map((_, i) => {
-    const when = `WHEN q.key = ?${6 + i} AND r.hours >= ?5`;
+    const when = `WHEN q.pos = ${i} AND r.hours >= ?5`;
     return `max(CASE ${when} THEN r.hours END) AS h${i}, max(CASE ${when} THEN r.mean_max / q.scale END) AS x${i},
             max(CASE ${when} THEN r.mean_sum / q.scale / r.hours END) AS m${i}`;
   });
-  const params = [JSON.stringify(q.deviceIds), JSON.stringify(q.quantity), q.from, q.to, q.minHours, ...q.quantity];
+  const params = [JSON.stringify(q.deviceIds), JSON.stringify(q.quantity), q.from, q.to, q.minHours];
   const [devices, days] = await d1(() =>
     db.batch<Record<string, number | string | null>>([
       db.prepare(`SELECT count(DISTINCT r.device_id) AS n FROM ${from}`).bind(...params.slice(0, 4)),
