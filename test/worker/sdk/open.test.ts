@@ -40,7 +40,7 @@ describe("open-data types", () => {
     expectTypeOf<Api.CatalogGraph>().toEqualTypeOf<z.output<typeof jsonLdDocument>>();
     // Values typed by column kind: numbers, booleans, an enum's labels; null when not measured.
     expectTypeOf<DatasetRow<"noise">["sound.laeq"]>().toEqualTypeOf<number | null>();
-    expectTypeOf<DatasetRow<"waste">["alarm.fire"]>().toEqualTypeOf<boolean | null>();
+    expectTypeOf<DatasetRow<"waste">["alarm.lidOpen"]>().toEqualTypeOf<boolean | null>();
     expectTypeOf<DatasetRow<"shared-mobility">["station.status"]>().toEqualTypeOf<"open" | "noRentals" | "noReturns" | "closed" | null>();
   });
 });
