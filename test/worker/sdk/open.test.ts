@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
 import generatedSource from "../../../sdk/src/open.generated.ts?raw";
 import { renderOpenData } from "../../../sdk/scripts/open-data.ts";
+import { csvRecords } from "../../../sdk/src/csv.ts";
 import type * as Api from "../../../sdk/src/api.generated.ts";
 import { CigaleError, createClient, DATASETS, type DatasetCollection, type DatasetColumnKey, type DatasetId, type DatasetRow, type NgsiLdType, type TableSchema } from "../../../sdk/src/index.ts";
 import type { bulkIndex } from "../../../worker/src/open/bulk-routes.ts";
@@ -42,6 +43,31 @@ describe("open-data types", () => {
     expectTypeOf<DatasetRow<"noise">["sound.laeq"]>().toEqualTypeOf<number | null>();
     expectTypeOf<DatasetRow<"waste">["alarm.lidOpen"]>().toEqualTypeOf<boolean | null>();
     expectTypeOf<DatasetRow<"shared-mobility">["station.status"]>().toEqualTypeOf<"open" | "noRentals" | "noReturns" | "closed" | null>();
+  });
+});
+
+describe("csvRecords", () => {
+  it("reads RFC 4180 records the same however the bytes are split (quotes, commas, line breaks, doubled quotes, UTF-8)", async () => {
+    const text = 'time,name,v\r\n2026-01-01T00:00:00Z,"Cours ""Mirabeau"", Aix",1.5\r\n2026-01-01T00:10:00Z,"deux\r\nlignes — é",\r\n2026-01-01T00:20:00Z,"",x';
+    const expected = [
+      ["time", "name", "v"],
+      ["2026-01-01T00:00:00Z", 'Cours "Mirabeau", Aix', "1.5"],
+      ["2026-01-01T00:10:00Z", "deux\r\nlignes — é", ""],
+      ["2026-01-01T00:20:00Z", "", "x"],
+    ];
+    const bytes = new TextEncoder().encode(text);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(bytes.slice(0, cut));
+          c.enqueue(bytes.slice(cut));
+          c.close();
+        },
+      });
+      const records: string[][] = [];
+      for await (const r of csvRecords(body)) records.push(r);
+      expect(records, `cut at ${cut}`).toEqual(expected);
+    }
   });
 });
 
