@@ -76,6 +76,8 @@ describe("open data through the SDK, in workerd", () => {
   let marseille: SeedDevice;
   let hidden: SeedDevice;
   let station: SeedDevice;
+  let busy: SeedDevice;
+  const MONTH_START = Date.parse("2026-04-01T00:00:00Z");
 
   beforeAll(async () => {
     const admin = await registry();
@@ -88,6 +90,9 @@ describe("open data through the SDK, in workerd", () => {
     for (const d of [aix, marseille, hidden]) await seedSeries(d.id, q.get("air.no2")!.id, T0, TEN_MIN, 144, 200);
     await seedSeries(aix.id, q.get("air.temperature")!.id, T0, TEN_MIN, 6, 1200);
     await seedSeries(station.id, q.get("vehicles.bike")!.id, Date.now() - 3_600_000, TEN_MIN, 3, 4);
+    // A busy month of noise: every 5 minutes for 30 days, 8,640 rows.
+    busy = await addDevice(admin, { profile: "noise", public: true });
+    await seedSeries(busy.id, q.get("sound.laeq")!.id, MONTH_START, 300_000, 8640, 500);
   });
 
   it("rows(): the CSV as typed rows, streamed, public devices only, filtered by commune", async () => {
@@ -100,6 +105,31 @@ describe("open data through the SDK, in workerd", () => {
     const inMarseille = [];
     for await (const row of cigale.open.rows("air-quality", { from: new Date(T0), to: new Date(T0 + 3_600_000), commune: "13055" })) inMarseille.push(row.device);
     expect(inMarseille).toEqual(Array(6).fill(marseille.devEui));
+  });
+
+  it("rows(): a month streams — the first row is read after one chunk of the file, not the whole of it", async () => {
+    let read = 0;
+    const counting: typeof fetch = async (input, init) => {
+      const response = await selfFetch(input, init);
+      const counter = new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, c) {
+          read += chunk.byteLength;
+          c.enqueue(chunk);
+        },
+      });
+      return new Response(response.body!.pipeThrough(counter), response);
+    };
+    const client = createClient({ baseUrl: "http://cigale.test", fetch: counting });
+    let rows = 0;
+    let atFirstRow = 0;
+    for await (const row of client.open.rows("noise", { from: new Date(MONTH_START), to: new Date(MONTH_START + 30 * 86_400_000) })) {
+      if (rows === 0) atFirstRow = read;
+      rows++;
+      expect(row.device).toBe(busy.devEui);
+    }
+    expect(rows).toBe(8640);
+    expect(atFirstRow).toBeGreaterThan(0);
+    expect(atFirstRow).toBeLessThan(read / 5);
   });
 
   it("rows(): stopping early cancels the stream; file() gives the Response to stream elsewhere", async () => {
