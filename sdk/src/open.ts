@@ -196,6 +196,10 @@ export function openClient(t: TransportOptions) {
     datasets: DATASETS,
     /** The URL of a dataset's CSV or GeoJSON over a window: for a link, a download or another tool. */
     fileUrl: (id: DatasetId, format: FileFormat, q: ExportQuery = {}) => urlOf(t, path(id, format), exportQuery(q)).toString(),
+    /** The URL of a dataset's latest values as GeoJSON. */
+    latestUrl: (id: DatasetId, q: { commune?: string } = {}) => urlOf(t, `/open/datasets/${datasetOf(id).id}/latest.geojson`, { commune: q.commune }).toString(),
+    /** The URL of a dataset's Table Schema (what schema.data.gouv.fr and validators take). */
+    tableSchemaUrl: (id: DatasetId) => urlOf(t, `/open/datasets/${datasetOf(id).id}/tableschema.json`).toString(),
     file,
     /**
      * A dataset's CSV as typed rows, read as they arrive (the file is never held): numbers,

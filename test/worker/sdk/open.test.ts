@@ -6,7 +6,7 @@ import generatedSource from "../../../sdk/src/open.generated.ts?raw";
 import { renderOpenData } from "../../../sdk/scripts/open-data.ts";
 import { csvRecords } from "../../../sdk/src/csv.ts";
 import type * as Api from "../../../sdk/src/api.generated.ts";
-import { CigaleError, createClient, DATASETS, type DatasetCollection, type DatasetColumnKey, type DatasetId, type DatasetRow, type NgsiLdType, type TableSchema } from "../../../sdk/src/index.ts";
+import { CigaleError, createClient, DATASETS, type Dataset, type DatasetCollection, type DatasetColumnKey, type DatasetId, type DatasetRow, type NgsiLdType, type ProfileId, type QuantityOf, type TableSchema } from "../../../sdk/src/index.ts";
 import type { bulkIndex } from "../../../worker/src/open/bulk-routes.ts";
 import type { DatasetId as WorkerDatasetId } from "../../../worker/src/open/datasets.ts";
 import { DATASETS as WORKER_DATASETS } from "../../../worker/src/open/datasets.ts";
@@ -34,6 +34,9 @@ describe("open-data types", () => {
     expectTypeOf<DatasetId>().toEqualTypeOf<WorkerDatasetId>();
     expectTypeOf<NgsiLdType>().toEqualTypeOf<WorkerNgsiLdType>();
     expectTypeOf<DatasetColumnKey<DatasetId>>().toExtend<QuantityKey>();
+    // Every quantity a dataset's profile measures (codecs/profiles, battery aside) is a column of it.
+    type Uncovered = { [I in DatasetId]: Exclude<QuantityOf<Dataset<I>["profile"] & ProfileId>, "battery" | DatasetColumnKey<I>> }[DatasetId];
+    expectTypeOf<Uncovered>().toEqualTypeOf<never>();
     expectTypeOf<Api.DatasetFeatureCollection>().toEqualTypeOf<z.output<typeof featureCollection>>();
     expectTypeOf<DatasetCollection<"noise">>().toExtend<z.output<typeof featureCollection>>();
     expectTypeOf<Api.TableSchema>().toEqualTypeOf<z.output<typeof tableSchemaDoc>>();
@@ -139,6 +142,8 @@ describe("open data through the SDK, in workerd", () => {
     const response = await cigale.open.file("air-quality", "csv", { from: "2026-02-10", to: "2026-02-11" });
     expect(response.headers.get("content-type")).toMatch(/^text\/csv/);
     expect((await response.text()).split("\r\n")[0]).toMatch(/^time,device,name,commune,latitude,longitude,air\./);
+    expect(cigale.open.latestUrl("waste", { commune: "13055" })).toBe("http://cigale.test/open/datasets/waste/latest.geojson?commune=13055");
+    expect(cigale.open.tableSchemaUrl("waste")).toBe("http://cigale.test/open/datasets/waste/tableschema.json");
     expect(cigale.open.fileUrl("noise", "geojson", { from: new Date(T0), commune: "13001" })).toBe(`http://cigale.test/open/datasets/noise.geojson?from=${encodeURIComponent(new Date(T0).toISOString())}&commune=13001`);
   });
 
