@@ -53,7 +53,7 @@ export const FILTERABLE: Record<EntitySet, ReadonlySet<string>> = {
   Things: new Set(["@iot.id", "name", "description", "properties"]),
   Locations: new Set(["@iot.id", "name", "description", "encodingType", "location"]),
   HistoricalLocations: new Set(["@iot.id", "time"]),
-  Datastreams: new Set(["@iot.id", "name", "description", "unitOfMeasurement", "observationType", "phenomenonTime", "resultTime"]),
+  Datastreams: new Set(["@iot.id", "name", "description", "unitOfMeasurement", "observationType", "phenomenonTime"]),
   Sensors: new Set(["@iot.id", "name", "description", "encodingType", "metadata"]),
   ObservedProperties: new Set(["@iot.id", "name", "definition", "description"]),
   // Datastream/… and FeatureOfInterest/… are the same for every reading of a pair (filter.ts).
@@ -158,7 +158,6 @@ export async function loadModel(db: D1Database): Promise<Model> {
               unitOfMeasurement: { name: q.unit, symbol: q.unit, definition: `https://ucum.org/ucum#${q.unit}` },
               observationType: OBSERVATION_TYPE[q.encoding],
               phenomenonTime: span,
-              resultTime: span,
             },
           };
         }));
