@@ -196,8 +196,9 @@ async function keyedPages(ctx: Context, parents: ReadonlyArray<readonly StreamSu
     });
   }
   const small = parents.map((pairs, i) => [pairs, i] as const).filter(([pairs]) => pairs.length <= PER_PAIR_MAX);
-  const rowsAsked = small.reduce((n, [pairs]) => n + pairs.length * need, 0);
-  if (rowsAsked > MAX_READ_ROWS) throw new OptionError("$top", `this request would read ${rowsAsked} Observations (at most ${MAX_READ_ROWS}): ask fewer with $top or fewer parents`);
+  // What $skip passes is read too: past the bound, the next page is asked by key (@iot.nextLink).
+  const rowsAsked = small.reduce((n, [pairs]) => n + pairs.length * need, 0) + (small.length < parents.length ? need : 0);
+  if (rowsAsked > MAX_READ_ROWS) throw new OptionError("$top", `this request would read ${rowsAsked} Observations (at most ${MAX_READ_ROWS}): ask fewer with $top, a smaller $skip (follow @iot.nextLink) or fewer parents`);
   const out: StoredObservation[][] = parents.map(() => []);
   const desc = order.mode === "time" && order.desc;
   const ranges: PairRange[] = [];
