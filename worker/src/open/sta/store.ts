@@ -49,8 +49,6 @@ export interface StaBase {
  */
 export async function loadBase(db: D1Database): Promise<StaBase> {
   const visible = visibleDevicesSql(ANONYMOUS, "d", "t.code");
-  const firstQuantity = (d: string) => `(SELECT min(quantity_id) FROM readings WHERE device_id = ${d})`;
-  const nextQuantity = "(SELECT min(quantity_id) FROM readings WHERE device_id = p.d AND quantity_id > p.q)";
   const publicDevices = `FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id WHERE ${visible.sql}`;
   // One row of three JSON arrays: rows as objects cost more to carry out of D1 than to read.
   const row = await d1(() =>
@@ -59,16 +57,17 @@ export async function loadBase(db: D1Database): Promise<StaBase> {
         `SELECT
            (SELECT json_group_array(json_array(d.id, d.dev_eui, d.name, d.commune, d.profile, d.codec, d.latitude, d.longitude, d.installed_at, d.created_at)) ${publicDevices}) AS devices,
            (SELECT json_group_array(json_array(id, key, unit, encoding, labels, decimals, retired_at)) FROM quantities) AS quantities,
-           -- Each step finds the next quantity of the device and, on the same leaf page, its first reading.
-           (WITH RECURSIVE p(d, q, f) AS (
-              SELECT d.id, ${firstQuantity("d.id")}, (SELECT min(time) FROM readings WHERE device_id = d.id AND quantity_id = ${firstQuantity("d.id")}) ${publicDevices}
+           -- A seek per Datastream finds the device's next quantity and its first reading at once
+           -- (k = [quantity, first time]), a backward seek its last reading ([time, value]).
+           (WITH RECURSIVE p(d, k) AS (
+              SELECT d.id, (SELECT json_array(quantity_id, time) FROM readings WHERE device_id = d.id ORDER BY quantity_id, time LIMIT 1) ${publicDevices}
               UNION ALL
-              SELECT d, ${nextQuantity}, (SELECT min(time) FROM readings WHERE device_id = p.d AND quantity_id = ${nextQuantity}) FROM p WHERE q IS NOT NULL
+              SELECT d, (SELECT json_array(quantity_id, time) FROM readings WHERE device_id = p.d AND quantity_id > json_extract(p.k, '$[0]') ORDER BY quantity_id, time LIMIT 1)
+              FROM p WHERE k IS NOT NULL
             )
-            SELECT json_group_array(json_array(p.d, p.q, p.f, r.time, r.value))
-            FROM p JOIN readings r ON r.device_id = p.d AND r.quantity_id = p.q
-              AND r.time = (SELECT max(time) FROM readings WHERE device_id = p.d AND quantity_id = p.q)
-            WHERE p.q IS NOT NULL) AS streams`,
+            SELECT json_group_array(json_array(d, json(k),
+              json((SELECT json_array(time, value) FROM readings WHERE device_id = p.d AND quantity_id = json_extract(p.k, '$[0]') ORDER BY time DESC LIMIT 1))))
+            FROM p WHERE k IS NOT NULL) AS streams`,
       )
       .bind(...visible.params, ...visible.params)
       .first<{ devices: string; quantities: string; streams: string }>(),
@@ -87,8 +86,8 @@ export async function loadBase(db: D1Database): Promise<StaBase> {
     decimals,
     retiredAt,
   }));
-  const streams = (JSON.parse(row!.streams) as Array<[number, number, number, number, number]>)
-    .map(([device, quantity, first, last, lastValue]) => ({ device, quantity, first, last, lastValue }))
+  const streams = (JSON.parse(row!.streams) as Array<[number, [number, number], [number, number]]>)
+    .map(([device, [quantity, first], [last, lastValue]]) => ({ device, quantity, first, last, lastValue }))
     .sort((a, b) => a.device - b.device || a.quantity - b.quantity);
   return { devices, quantities, streams };
 }
