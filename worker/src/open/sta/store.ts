@@ -24,7 +24,7 @@ export interface StaDevice {
 
 /**
  * A (device, quantity) pair with readings: a Datastream, with the times of its first and last
- * reading and the last reading's stored value (the latest-value state, read by three primary-key
+ * reading and the last reading's stored value (the latest-value state, read by two primary-key
  * seeks per pair).
  */
 export interface StreamSummary {
@@ -44,7 +44,8 @@ export interface StaBase {
 /**
  * Everything but Observations, in one round trip: the public devices, every quantity row, and the
  * Datastreams of the public devices. The pairs come from a skip-scan of the readings key (one seek
- * per pair: the next quantity of the device), each with its first and last reading (a seek each).
+ * per pair: the next quantity of the device and its first reading), each with its last reading
+ * (a backward seek).
  * The cost is the number of pairs, whatever the length of the history.
  */
 export async function loadBase(db: D1Database): Promise<StaBase> {
