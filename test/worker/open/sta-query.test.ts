@@ -24,6 +24,7 @@ async function all(path: string): Promise<{ ids: string[]; values: Json[]; pages
   let link: string | undefined = path;
   let pages = 0;
   while (link !== undefined) {
+    if (pages === 200) throw new Error(`more than 200 pages: ${link}`);
     const u = new URL(link, "http://cigale.test");
     const page = await call<Json>("GET", u.pathname + u.search);
     expect(page.status, JSON.stringify(page.body)).toBe(200);
@@ -240,6 +241,15 @@ describe("SensorThings API: ordering, paging and $filter functions", () => {
     const newest = await call<Json>("GET", `${STA}/Datastreams(${sid(big, no2)})/Observations?$orderby=${q("phenomenonTime desc")}&$top=2&$count=true`);
     expect(newest.body["@iot.count"]).toBe(100_001);
     expect(newest.body["value"].map((o: Json) => o["phenomenonTime"])).toEqual([new Date(T0 + 100_000 * MIN).toISOString(), new Date(T0 + 99_999 * MIN).toISOString()]);
+    // Readings 60 days before the others, found by a filter few readings pass: each request walks
+    // at most four time windows (24 days) and answers a short page whose link resumes at the edge.
+    const old = await addDevice(admin, { profile: "env", public: true, name: "Old" });
+    await seedSeries(old.id, no2, T0 - 60 * 24 * H, H, 3, 7);
+    const found = await all(`${STA}/Observations?$filter=${q("phenomenonTime lt 2026-02-01T00:00:00Z")}&$orderby=${q("phenomenonTime desc")}&$top=5`);
+    expect(found.ids).toEqual([2, 1, 0].map((i) => `${old.id}-${no2}-${T0 - 60 * 24 * H + i * H}`));
+    // From Busy's last reading (T0 + 69 days) back to T0 − 60 days: 129 days, 24 per request.
+    expect(found.pages).toBeGreaterThanOrEqual(6);
+    for (const link of found.links) expect(new URL(link).searchParams.get("$skiptoken")).toMatch(/^\d+-\d+-\d+$/);
   }, 120_000);
 
 });

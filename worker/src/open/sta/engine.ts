@@ -1,7 +1,7 @@
 import { compileFilter, FilterError, matches, type PairScope } from "./filter.ts";
 import { type EntitySet, type Keys, type Model, NAVIGATION, observationRow, type Row } from "./model.ts";
 import { OptionError, type Options } from "./options.ts";
-import { countMatching, OBSERVATION_COLUMNS, type PairRange, perPair, rollupCounts, sortedObservations, type StoredObservation, type StreamSummary, walkByKey, walkByTime, type Where } from "./store.ts";
+import { countMatching, OBSERVATION_COLUMNS, type PairRange, perPair, rollupCounts, sortedObservations, type StoredObservation, type StreamSummary, type Walk, walkByKey, walkByTime, type Where } from "./store.ts";
 
 /**
  * Answers a SensorThings request over the model: lists (filter, order, page, count), navigation
@@ -23,7 +23,7 @@ export interface Page {
   rows: Row[];
   count: number | null;
   /** Rows remain after this page: a $skip to ask for, or the key after which to read. */
-  next: { skip: number } | { token: string } | null;
+  next: { skip: number } | { token: string; skip?: number } | null;
 }
 
 export const urlId = (id: number | string) => (typeof id === "number" ? `(${id})` : `('${id.replace(/'/g, "''")}')`);
@@ -153,16 +153,18 @@ async function observationPages(ctx: Context, constraints: ReadonlyArray<Keys | 
   const need = opts.skip + opts.top + 1;
 
   const [pages, counts] = await Promise.all([
-    order.mode === "sorted" ? sortedPages(ctx, parents, where, opts) : keyedPages(ctx, parents, where, order, cursor, need),
+    order.mode === "sorted" ? sortedPages(ctx, parents, where, opts).then((pages) => pages.map((rows) => ({ rows, resume: null }))) : keyedPages(ctx, parents, where, order, cursor, need),
     !opts.count ? Promise.resolve(null) : where === null && constraints.length === 1 && constraints[0] === null && parents[0] === model.streams && ctx.allCount ? ctx.allCount.then((n) => [n]) : countsOf(ctx, parents, where),
   ]);
-  return pages.map((stored, i) => {
+  return pages.map(({ rows: stored, resume }, i) => {
     const keyed = order.mode !== "sorted";
     const rows = keyed ? stored.slice(opts.skip) : stored;
     const more = rows.length > opts.top;
     const page = rows.slice(0, opts.top);
     const last = page[page.length - 1];
-    const next = !more ? null : keyed && last ? { token: `${last.d}-${last.q}-${last.t}` } : { skip: opts.skip + opts.top };
+    let next: Page["next"] = !more ? null : keyed && last ? { token: `${last.d}-${last.q}-${last.t}` } : { skip: opts.skip + opts.top };
+    // A walk stopped by its budget with the page short: resume where it stopped, with what $skip has yet to pass.
+    if (resume !== null) next = { token: `${resume.d}-${resume.q}-${resume.t}`, skip: Math.max(0, opts.skip - stored.length) };
     return { rows: page.map((o) => observationRow(model, o)), count: counts?.[i] ?? null, next };
   });
 }
@@ -184,15 +186,15 @@ async function countsOf(ctx: Context, parents: ReadonlyArray<readonly StreamSumm
  * many. Each returns up to `need` rows (the page, what $skip passes, and one to tell that more
  * remain).
  */
-async function keyedPages(ctx: Context, parents: ReadonlyArray<readonly StreamSummary[]>, where: Where, order: { mode: "key" } | { mode: "time"; desc: boolean }, cursor: Cursor | null, need: number): Promise<StoredObservation[][]> {
+async function keyedPages(ctx: Context, parents: ReadonlyArray<readonly StreamSummary[]>, where: Where, order: { mode: "key" } | { mode: "time"; desc: boolean }, cursor: Cursor | null, need: number): Promise<Walk[]> {
   if (order.mode === "time" && order.desc && need === 2 && where === null && cursor === null) {
     // The latest-value state: each pair's last reading, and whether it has an earlier one.
     return parents.map((pairs) => {
       const newest = [...pairs].sort((a, b) => b.last - a.last || a.device - b.device || a.quantity - b.quantity);
       const top = newest[0];
-      if (!top) return [];
+      if (!top) return { rows: [], resume: null };
       const row = { d: top.device, q: top.quantity, t: top.last, v: top.lastValue };
-      return pairs.length > 1 || top.first < top.last ? [row, row] : [row];
+      return { rows: pairs.length > 1 || top.first < top.last ? [row, row] : [row], resume: null };
     });
   }
   const small = parents.map((pairs, i) => [pairs, i] as const).filter(([pairs]) => pairs.length <= PER_PAIR_MAX);
@@ -200,6 +202,7 @@ async function keyedPages(ctx: Context, parents: ReadonlyArray<readonly StreamSu
   const rowsAsked = small.reduce((n, [pairs]) => n + pairs.length * need, 0) + (small.length < parents.length ? need : 0);
   if (rowsAsked > MAX_READ_ROWS) throw new OptionError("$top", `this request would read ${rowsAsked} Observations (at most ${MAX_READ_ROWS}): ask fewer with $top, a smaller $skip (follow @iot.nextLink) or fewer parents`);
   const out: StoredObservation[][] = parents.map(() => []);
+  const resume: Array<Cursor | null> = parents.map(() => null);
   const desc = order.mode === "time" && order.desc;
   const ranges: PairRange[] = [];
   const owner: number[] = [];
@@ -227,16 +230,19 @@ async function keyedPages(ctx: Context, parents: ReadonlyArray<readonly StreamSu
   const read = perPair(ctx.db, ranges, where, desc, need);
   const large = parents.map((pairs, i) => [pairs, i] as const).filter(([pairs]) => pairs.length > PER_PAIR_MAX);
   const walks = large.map(async ([pairs, i]) => {
-    if (order.mode === "key") out[i] = await walkByKey(ctx.db, pairs, where, cursor, need);
+    let walk: Walk;
+    if (order.mode === "key") walk = await walkByKey(ctx.db, pairs, where, cursor, need);
     else {
       const span = { first: Math.min(...pairs.map((p) => p.first)), last: Math.max(...pairs.map((p) => p.last)) };
-      out[i] = await walkByTime(ctx.db, pairs, where, order.desc, cursor, span, need);
+      walk = await walkByTime(ctx.db, pairs, where, order.desc, cursor, span, need);
     }
+    out[i] = walk.rows;
+    resume[i] = walk.resume;
   });
   const [perPairRows] = await Promise.all([read, ...walks]);
   perPairRows.forEach((rows, k) => out[owner[k]!]!.push(...rows));
   for (const [, i] of small) out[i] = out[i]!.sort(order.mode === "key" ? keyCmp : timeCmp(desc)).slice(0, need);
-  return out;
+  return out.map((rows, i) => ({ rows, resume: resume[i]! }));
 }
 
 /**

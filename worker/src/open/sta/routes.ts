@@ -102,12 +102,12 @@ export async function staAnswer(db: D1Database, url: URL): Promise<StaAnswer> {
     if (page!.count !== null) body["@iot.count"] = page!.count;
     if (page!.next !== null) {
       const next = new URL(url);
-      if ("skip" in page!.next) next.searchParams.set("$skip", String(page!.next.skip));
-      else {
-        // A key carries the position: what $skip passed is behind it.
+      if ("token" in page!.next) {
+        // A key carries the position: what $skip passed is behind it (a short page may leave some to pass).
         next.searchParams.set("$skiptoken", page!.next.token);
-        next.searchParams.delete("$skip");
-      }
+        if (page!.next.skip) next.searchParams.set("$skip", String(page!.next.skip));
+        else next.searchParams.delete("$skip");
+      } else next.searchParams.set("$skip", String(page!.next.skip));
       next.searchParams.set("$top", String(opts.top));
       body["@iot.nextLink"] = next.toString();
     }

@@ -228,26 +228,45 @@ export async function perPair(db: D1Database, ranges: readonly PairRange[], wher
 /** Pairs read per round trip when walking Observations in key order across Datastreams. */
 const PAIRS_PER_ROUND = 64;
 
+/** Round trips one request may spend walking many pairs; past them it answers what it found and where to resume. */
+export const MAX_WALK_ROUNDS = 4;
+/** A cursor past every pair at a time: resuming from it reads the times after (before) it. */
+export const PAST_PAIRS = Number.MAX_SAFE_INTEGER;
+
+/** Rows of a walk, and, when the round-trip budget stopped it before the page was full, the cursor to resume from. */
+export interface Walk {
+  rows: StoredObservation[];
+  resume: { d: number; q: number; t: number } | null;
+}
+
 /**
  * Up to `limit` readings in key order (device, quantity, time) across many pairs after `after`,
  * walking the pairs in order (a few in the first round trip, more in each next one) until the
- * page is full: the cost is the page plus the pairs it passes.
+ * page is full: the cost is the page plus the pairs it passes. A filter that few readings pass
+ * may leave the page short after MAX_WALK_ROUNDS round trips: the walk then stops after the
+ * last pair it read.
  */
-export async function walkByKey(db: D1Database, pairs: readonly Pair[], where: Where, after: { d: number; q: number; t: number } | null, limit: number): Promise<StoredObservation[]> {
+export async function walkByKey(db: D1Database, pairs: readonly Pair[], where: Where, after: { d: number; q: number; t: number } | null, limit: number): Promise<Walk> {
   const ordered = [...pairs].sort((a, b) => a.device - b.device || a.quantity - b.quantity);
   let start = after === null ? 0 : ordered.findIndex((p) => p.device > after.d || (p.device === after.d && p.quantity >= after.q));
-  if (start < 0) return [];
+  if (start < 0) return { rows: [], resume: null };
   const out: StoredObservation[] = [];
   let size = 2;
+  let rounds = 0;
   while (start < ordered.length && out.length < limit) {
+    if (rounds === MAX_WALK_ROUNDS) {
+      const last = ordered[start - 1]!;
+      return { rows: out, resume: { d: last.device, q: last.quantity, t: PAST_PAIRS } };
+    }
     const chunk = ordered.slice(start, start + size);
     size = Math.min(size * 4, PAIRS_PER_ROUND);
     const ranges = chunk.map((pair) => ({ pair, from: after !== null && pair.device === after.d && pair.quantity === after.q ? after.t : null, inclusive: false }));
     const rows = await perPair(db, ranges, where, false, limit - out.length);
     for (const r of rows) out.push(...r);
     start += chunk.length;
+    rounds += 1;
   }
-  return out.slice(0, limit);
+  return { rows: out.slice(0, limit), resume: null };
 }
 
 /** The first window of a time-ordered walk across many pairs, and how much each next one widens. */
@@ -260,6 +279,8 @@ const WINDOW_GROWTH = 8;
  * range per pair) and sorts only those; the window widens ×8 while the page is not full and the
  * pairs have older (newer) readings. The cost is about the readings of the last window, not the
  * history: with readings every 15 minutes, 200 sensors fill a page of 100 in the first hour.
+ * After MAX_WALK_ROUNDS windows (1 h, 8 h, 64 h, 512 h: 24 days) with the page still short (a
+ * filter few readings pass), it stops at the last window's edge.
  */
 export async function walkByTime(
   db: D1Database,
@@ -269,9 +290,10 @@ export async function walkByTime(
   cursor: { t: number; d: number; q: number } | null,
   span: { first: number; last: number },
   limit: number,
-): Promise<StoredObservation[]> {
-  if (pairs.length === 0) return [];
+): Promise<Walk> {
+  if (pairs.length === 0) return { rows: [], resume: null };
   const out: StoredObservation[] = [];
+  let rounds = 0;
   const list = pairsJson(pairs);
   const filter = where ? ` AND ${where.sql}` : "";
   // The edge of the walk: the cursor's time (its own readings only past its pair), or the end of the data.
@@ -279,6 +301,9 @@ export async function walkByTime(
   let width = FIRST_WINDOW_MS;
   let first = true;
   while (out.length < limit && (first || (desc ? edge > span.first : edge < span.last))) {
+    // Resuming reads the times past the edge: it was the bound of the last window, included in it.
+    if (rounds === MAX_WALK_ROUNDS) return { rows: out, resume: { t: edge, d: PAST_PAIRS, q: PAST_PAIRS } };
+    rounds += 1;
     const [lo, hi] = desc ? [edge - width, edge] : [edge, edge + width];
     // The first window holds the cursor's time: rows at that time after the cursor's pair, or all of them without a cursor.
     const atEdge = first ? (cursor ? "(r.device_id, r.quantity_id) > (?, ?)" : "1 = 1") : "0 = 1";
@@ -302,7 +327,7 @@ export async function walkByTime(
     width *= WINDOW_GROWTH;
     first = false;
   }
-  return out;
+  return { rows: out, resume: null };
 }
 
 /**
