@@ -121,8 +121,8 @@ const selected = (name: string) => !values.only || name.toLowerCase().includes(v
 interface Case {
   name: string;
   yearLong: boolean;
-  rollup: () => Promise<unknown>;
-  raw: () => Promise<unknown>;
+  rollup: () => Promise<string>;
+  raw: () => Promise<string>;
 }
 const cases: Case[] = [
   { name: `latest values of commune ${commune} (${ctx.communeDevices.length} devices)`, yearLong: false, rollup: inWorker("latestOfCommune"), raw: inWorker("latestOfCommuneRaw") },
@@ -163,7 +163,7 @@ try {
     const rollups = await time(c.rollup, runs);
     let baseline = { p50: Number.NaN, p95: Number.NaN };
     try {
-      const [a, b] = [JSON.stringify(round(await c.rollup())), JSON.stringify(round(await c.raw()))];
+      const [a, b] = [JSON.stringify(round(JSON.parse(await c.rollup()))), JSON.stringify(round(JSON.parse(await c.raw())))];
       if (a !== b) throw new Error(`${c.name}: the rollup answer differs from the baseline's\nrollups:  ${a.slice(0, 400)}\nbaseline: ${b.slice(0, 400)}`);
       baseline = await time(c.raw, Math.max(3, Math.ceil(runs / 5)));
     } catch (error) {
