@@ -112,11 +112,11 @@ interface Case {
   raw: () => Promise<unknown>;
 }
 const cases: Case[] = [
-  { name: `latest values of commune ${commune} (${ctx.communeDevices.length} devices)`, yearLong: false, rollup: () => Q.latestOfCommune(ctx), raw: () => Q.latestOfCommuneRaw(ctx) },
+  { name: `latest values of commune ${commune}: GET /v1/communes/${commune}/latest, anonymous (${ctx.communeDevices.length} bench devices)`, yearLong: false, rollup: () => Q.latestOfCommune(ctx), raw: () => Q.latestOfCommuneRaw(ctx) },
   { name: "30-day hourly series of a device (NO2)", yearLong: false, rollup: () => Q.hourlySeries(ctx), raw: () => Q.hourlySeriesRaw(ctx) },
   { name: `a year of daily ATMO of commune ${commune} (${ctx.communeStations.length} stations)`, yearLong: true, rollup: () => Q.atmoYear(ctx), raw: () => Q.atmoYearRaw(ctx) },
   { name: "a year of daily noise of a device (Lday/Levening/Lnight/Lden)", yearLong: true, rollup: () => Q.noiseYear(ctx), raw: () => Q.noiseYearRaw(ctx) },
-  { name: "alerts of the metropolis (offline, batteries, leaks, bins)", yearLong: false, rollup: () => Q.alerts(ctx), raw: () => Q.alertsRaw(ctx) },
+  { name: "alerts of the metropolis: GET /v1/alerts, anonymous (bins, offline, batteries)", yearLong: false, rollup: () => Q.alerts(ctx), raw: () => Q.alertsRaw(ctx) },
 ];
 
 function round(x: unknown): unknown {
