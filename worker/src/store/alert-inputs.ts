@@ -80,14 +80,15 @@ export function trendSumsSql(dev: string, rows: string, p: { dayFrom: string; da
 }
 
 /**
- * SQL of the latest reading [time, real value] (JSON) of quantity rows `rows` of device `dev` with
- * time in (lo, hi]: one descending seek per quantity row, the latest of them wins.
+ * SQL of the latest reading of the quantity rows `rows` (a CTE of id, scale) of device `dev` with
+ * time in (lo, hi]: [time, real value] as JSON, or its value or time alone. max(time) over the
+ * rows is one descending seek per row; the reading at that time one more.
  */
-function latestSql(dev: string, rows: string, lo: string, hi: string): string {
-  return `(SELECT json_array(lr.time, lr.value / lq.scale) FROM
-      (SELECT lk.id, lk.scale, (SELECT max(lm.time) FROM readings AS lm WHERE lm.device_id = ${dev} AND lm.quantity_id = lk.id AND lm.time > ${lo} AND lm.time <= ${hi}) AS t
-       FROM ${rows} AS lk) AS lq
-      CROSS JOIN readings AS lr WHERE lr.device_id = ${dev} AND lr.quantity_id = lq.id AND lr.time = lq.t ORDER BY lr.time DESC LIMIT 1)`;
+function latestSql(dev: string, rows: string, lo: string, hi: string, what: "json" | "value" | "time" = "json"): string {
+  const max = `(SELECT max(lm.time) FROM readings AS lm WHERE lm.device_id = ${dev} AND lm.quantity_id IN (SELECT id FROM ${rows}) AND lm.time > ${lo} AND lm.time <= ${hi})`;
+  if (what === "time") return max;
+  const out = what === "json" ? "json_array(lr.time, lr.value / lk.scale)" : "lr.value / lk.scale";
+  return `(SELECT ${out} FROM ${rows} AS lk CROSS JOIN readings AS lr WHERE lr.device_id = ${dev} AND lr.quantity_id = lk.id AND lr.time = ${max} LIMIT 1)`;
 }
 
 const BATTERY_ROWS = "(SELECT id, pow(10.0, decimals) AS scale FROM quantities WHERE key = 'battery')";
@@ -201,14 +202,14 @@ export async function loadAlertInputs(db: D1Database, access: ReadAccess, q: Ale
         (SELECT max(x) FROM (SELECT (
           SELECT r.time FROM readings AS r
           WHERE r.device_id = ${dev} AND r.quantity_id = k.id AND r.time > ?3 AND r.time <= ?1
-            AND ((${latestSql(dev, "qfill", "?3", "r.time - 1")}) ->> 1) - r.value / k.scale >= ?9
+            AND ${latestSql(dev, "qfill", "?3", "r.time - 1", "value")} - r.value / k.scale >= ?9
           ORDER BY r.time DESC LIMIT 1) AS x FROM qfill AS k)) AS drop_at,
         (SELECT max(x) FROM (SELECT (
           SELECT r.time FROM readings AS r
           WHERE r.device_id = ${dev} AND r.quantity_id = k.id AND r.time > ?3 AND r.time <= ?1 AND r.value <> 0
           ORDER BY r.time DESC LIMIT 1) AS x FROM qpick AS k)) AS pickup_at
       FROM v),
-    w AS MATERIALIZED (SELECT e.id, e.pickup_at, (${latestSql("e.id", "qfill", "?3", "e.drop_at - 1")}) ->> 0 AS before FROM e)
+    w AS MATERIALIZED (SELECT e.id, e.pickup_at, ${latestSql("e.id", "qfill", "?3", "e.drop_at - 1", "time")} AS before FROM e)
     SELECT v.*,
       (SELECT json_group_array(time) FROM (SELECT time FROM uplinks WHERE device_id = ${dev} AND time <= ?1 ORDER BY time DESC LIMIT ?8)) AS uplinks,
       ${latestSql(dev, "qint", "-9e15", "?1")} AS interval,
