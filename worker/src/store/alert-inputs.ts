@@ -15,19 +15,27 @@ import type { IndicatorDevice, ReadingValue } from "./indicator-inputs.ts";
 const DAY_MS = 86_400_000;
 
 /**
+ * trend_day keeps τ = time − the start of the 32-day block (aligned on 1970-01-01) holding the
+ * reading (migration 0008): small enough for τ² to stay exact as an integer, and a window of up to
+ * 31 whole days spans at most two blocks, so that SQL adds plain sums per block.
+ */
+export const TREND_BLOCK_MS = 32 * DAY_MS;
+
+/**
  * How the least-squares sums of readings with time in (fromMs, toMs] are put together: whole UTC
- * days from trend_day (days dayFrom..dayTo), and the partial days at both ends from the readings,
- * added (sign 1) or, when a day is mostly inside the window, taken whole and the readings outside
- * subtracted (sign −1). Ranges are inclusive [lo, hi] in integer ms.
+ * days from trend_day, as runs of days within one block (`segments`: block start, first and last
+ * day), and the partial days at both ends from the readings: added (sign 1) or, when a day is
+ * mostly inside the window, taken whole and the readings outside it subtracted (sign −1). Always
+ * two ranges (the second empty when unused), inclusive [lo, hi] in integer ms.
  */
 export interface TrendPlan {
-  dayFrom: number;
-  dayTo: number;
-  ranges: [sign: 1 | -1, lo: number, hi: number][];
+  segments: [block: number, dayFrom: number, dayTo: number][];
+  ranges: [[sign: 1 | -1, lo: number, hi: number], [sign: 1 | -1, lo: number, hi: number]];
 }
 
-/** The UTC day holding t, as the triggers compute it (t − t % 86400000). */
+/** The start of the UTC day holding t, as the triggers compute it (t − t % 86400000). */
 const dayOf = (t: number) => t - (t % DAY_MS);
+const blockOf = (t: number) => t - (t % TREND_BLOCK_MS);
 
 export function trendPlan(fromMs: number, toMs: number): TrendPlan {
   const from = Math.floor(fromMs);
@@ -35,57 +43,98 @@ export function trendPlan(fromMs: number, toMs: number): TrendPlan {
   const b0 = dayOf(from);
   const b1 = dayOf(to);
   // Short windows, and times before 1970 (where t − t % D is not the day's start), from readings only.
-  if (from < 0 || b1 - b0 < 2 * DAY_MS) return { dayFrom: 1, dayTo: 0, ranges: [[1, from + 1, to]] };
-  const ranges: TrendPlan["ranges"] = [];
+  if (from < 0 || b1 - b0 < 2 * DAY_MS) return { segments: [], ranges: [[1, from + 1, to], [1, 1, 0]] };
   let dayFrom: number;
   let dayTo: number;
+  let lower: TrendPlan["ranges"][0];
+  let upper: TrendPlan["ranges"][1];
   if (from - b0 < DAY_MS / 2) {
     dayFrom = b0;
-    ranges.push([-1, b0, from]);
+    lower = [-1, b0, from];
   } else {
     dayFrom = b0 + DAY_MS;
-    ranges.push([1, from + 1, b0 + DAY_MS - 1]);
+    lower = [1, from + 1, b0 + DAY_MS - 1];
   }
   if (to - b1 >= DAY_MS / 2) {
     dayTo = b1;
-    ranges.push([-1, to + 1, b1 + DAY_MS - 1]);
+    upper = [-1, to + 1, b1 + DAY_MS - 1];
   } else {
     dayTo = b1 - DAY_MS;
-    ranges.push([1, b1, to]);
+    upper = [1, b1, to];
   }
-  return { dayFrom, dayTo, ranges };
+  const segments: TrendPlan["segments"] = [];
+  for (let block = blockOf(dayFrom); block <= dayTo; block += TREND_BLOCK_MS) {
+    segments.push([block, Math.max(dayFrom, block), Math.min(dayTo, block + TREND_BLOCK_MS - DAY_MS)]);
+  }
+  return { segments, ranges: [lower, upper] };
 }
 
 /**
- * SQL of the least-squares sums [n, Σx, Σy, Σx², Σxy] (JSON) of the readings of quantity rows
- * `rows` (a table of id, scale) of device `dev`, x = (time − origin) in days, y the real value;
- * `plan` names the parameters holding the TrendPlan (dayFrom, dayTo, ranges JSON) and the origin.
- * For a day row with c = day − origin: Σ(τ + c) = Στ + n·c, Σ(τ + c)² = Στ² + 2c·Στ + n·c²,
- * Σ(τ + c)·v = Στv + c·Σv.
+ * SQL columns (JSON arrays) from which trendSums puts together the least-squares sums of the
+ * readings of quantity rows `rows` (a CTE of id, scale) of device `dev` over a TrendPlan, and the
+ * values of their parameters, numbered from `first`; `origin` is the SQL of x's origin (ms).
+ * Per segment: [n, Σv, Στ, Στ², Στv] over its days (v real); then [n, Σx, Σy, Σx², Σxy] of the
+ * readings of both ranges, signed.
  */
-export function trendSumsSql(dev: string, rows: string, p: { dayFrom: string; dayTo: string; ranges: string; origin: string }): string {
-  const c = `((b.day - ${p.origin}) * 1.0)`;
-  return `(SELECT json_array(total(n), total(sx), total(sy), total(sxx), total(sxy)) FROM (
-      SELECT b.count AS n, (b.t_sum + b.count * ${c}) / 86400000.0 AS sx, b.sum / q.scale AS sy,
-             (b.t2_sum + 2.0 * ${c} * b.t_sum + b.count * ${c} * ${c}) / 7464960000000000.0 AS sxx,
-             (b.tv_sum + ${c} * b.sum) / 86400000.0 / q.scale AS sxy
+export function trendSql(dev: string, rows: string, plan: TrendPlan, origin: string, first: number): { columns: string[]; params: number[] } {
+  let n = first;
+  const params: number[] = [];
+  const param = (v: number) => {
+    params.push(v);
+    return `?${n++}`;
+  };
+  const columns = plan.segments.map(
+    ([, from, to]) => `(SELECT json_array(total(b.count), total(b.sum / q.scale), total(b.t_sum), total(b.t2_sum), total(b.tv_sum / q.scale))
       FROM ${rows} AS q CROSS JOIN trend_day AS b
-      WHERE b.device_id = ${dev} AND b.quantity_id = q.id AND b.day >= ${p.dayFrom} AND b.day <= ${p.dayTo}
+      WHERE b.device_id = ${dev} AND b.quantity_id = q.id AND b.day >= ${param(from)} AND b.day <= ${param(to)})`,
+  );
+  const [[s1, lo1, hi1], [s2, lo2, hi2]] = plan.ranges;
+  const [a, b, c, d] = [param(lo1), param(hi1), param(lo2), param(hi2)];
+  const [g1, g2] = [param(s1), param(s2)];
+  const arm = (lo: string, hi: string, sign: string) => `SELECT ${sign} AS g, (r.time - ${origin}) / 86400000.0 AS x, r.value / q.scale AS y
+      FROM ${rows} AS q CROSS JOIN readings AS r WHERE r.device_id = ${dev} AND r.quantity_id = q.id AND r.time >= ${lo} AND r.time <= ${hi}`;
+  // Two arms, not one OR of two ranges: an OR would read every reading of the device.
+  columns.push(`(SELECT json_array(total(g), total(g * x), total(g * y), total(g * x * x), total(g * x * y)) FROM (
+      ${arm(a, b, g1)}
       UNION ALL
-      SELECT s.value ->> 0, (s.value ->> 0) * ((r.time - ${p.origin}) / 86400000.0), (s.value ->> 0) * (r.value / q.scale),
-             (s.value ->> 0) * ((r.time - ${p.origin}) / 86400000.0) * ((r.time - ${p.origin}) / 86400000.0),
-             (s.value ->> 0) * ((r.time - ${p.origin}) / 86400000.0) * (r.value / q.scale)
-      FROM json_each(${p.ranges}) AS s CROSS JOIN ${rows} AS q CROSS JOIN readings AS r
-      WHERE r.device_id = ${dev} AND r.quantity_id = q.id AND r.time >= s.value ->> 1 AND r.time <= s.value ->> 2))`;
+      ${arm(c, d, g2)}))`);
+  return { columns, params };
+}
+
+/**
+ * The least-squares sums (x = (time − origin) in days) from the columns of trendSql; null without
+ * any reading. For a block starting c ms after the origin: Σx = (Στ + n·c)/D,
+ * Σx² = (Στ² + 2c·Στ + n·c²)/D², Σxy = (Στv + c·Σv)/D.
+ */
+export function trendSums(plan: TrendPlan, origin: number, columns: readonly string[]): FitSums | null {
+  const s: FitSums = { n: 0, sx: 0, sy: 0, sxx: 0, sxy: 0 };
+  plan.segments.forEach(([block], i) => {
+    const [n, sv, st, st2, stv] = JSON.parse(columns[i]!) as number[];
+    const c = (block - origin) / DAY_MS;
+    const [t, t2, tv] = [st! / DAY_MS, st2! / DAY_MS / DAY_MS, stv! / DAY_MS];
+    s.n += n!;
+    s.sx += t + n! * c;
+    s.sy += sv!;
+    s.sxx += t2 + 2 * c * t + n! * c * c;
+    s.sxy += tv + c * sv!;
+  });
+  const [n, sx, sy, sxx, sxy] = JSON.parse(columns[plan.segments.length]!) as number[];
+  s.n += n!;
+  s.sx += sx!;
+  s.sy += sy!;
+  s.sxx += sxx!;
+  s.sxy += sxy!;
+  return s.n > 0 ? s : null;
 }
 
 /**
  * SQL of the latest reading of the quantity rows `rows` (a CTE of id, scale) of device `dev` with
- * time in (lo, hi]: [time, real value] as JSON, or its value or time alone. max(time) over the
- * rows is one descending seek per row; the reading at that time one more.
+ * time in (lo, hi]: [time, real value] as JSON, or its value or time alone: one seek per row for
+ * its max(time), one more for the reading at the latest.
  */
 function latestSql(dev: string, rows: string, lo: string, hi: string, what: "json" | "value" | "time" = "json"): string {
-  const max = `(SELECT max(lm.time) FROM readings AS lm WHERE lm.device_id = ${dev} AND lm.quantity_id IN (SELECT id FROM ${rows}) AND lm.time > ${lo} AND lm.time <= ${hi})`;
+  // max() of one quantity row is a single seek; over an IN list SQLite would read the whole range.
+  const max = `(SELECT max((SELECT max(lm.time) FROM readings AS lm WHERE lm.device_id = ${dev} AND lm.quantity_id = lx.id AND lm.time > ${lo} AND lm.time <= ${hi})) FROM ${rows} AS lx)`;
   if (what === "time") return max;
   const out = what === "json" ? "json_array(lr.time, lr.value / lk.scale)" : "lr.value / lk.scale";
   return `(SELECT ${out} FROM ${rows} AS lk CROSS JOIN readings AS lr WHERE lr.device_id = ${dev} AND lr.quantity_id = lk.id AND lr.time = ${max} LIMIT 1)`;
@@ -93,11 +142,13 @@ function latestSql(dev: string, rows: string, lo: string, hi: string, what: "jso
 
 const BATTERY_ROWS = "(SELECT id, pow(10.0, decimals) AS scale FROM quantities WHERE key = 'battery')";
 
-/** A fit's JSON sums and latest reading as the statements return them; null without any reading. */
-function batteryFit(sums: string, last: string | null): { sums: FitSums; last: number | null } | null {
-  const [n, sx, sy, sxx, sxy] = JSON.parse(sums) as number[];
-  if (!(n! > 0)) return null;
-  return { sums: { n: n!, sx: sx!, sy: sy!, sxx: sxx!, sxy: sxy! }, last: last === null ? null : (JSON.parse(last) as [number, number])[1] };
+/** The battery columns of a row (bat0, bat1, …) in order. */
+const batteryColumns = (row: Record<string, unknown>, count: number) => Array.from({ length: count }, (_, i) => row[`bat${i}`] as string);
+
+/** A fit's sums and latest reading from the statements' columns; null without any reading. */
+function batteryFit(plan: TrendPlan, origin: number, columns: readonly string[], last: string | null): { sums: FitSums; last: number | null } | null {
+  const sums = trendSums(plan, origin, columns);
+  return sums === null ? null : { sums, last: last === null ? null : (JSON.parse(last) as [number, number])[1] };
 }
 
 /**
@@ -109,19 +160,19 @@ export async function loadBatteryFits(db: D1Database, deviceIds: readonly number
   const out = new Map<number, { sums: FitSums; last: number | null }>();
   if (deviceIds.length === 0) return out;
   const plan = trendPlan(fromMs, toMs);
+  const trend = trendSql("d.value", "qbat", plan, "?3", 4);
   const { results } = await d1(() =>
     db
       .prepare(
         `WITH qbat AS MATERIALIZED ${BATTERY_ROWS}
-         SELECT d.value AS id, ${trendSumsSql("d.value", "qbat", { dayFrom: "?4", dayTo: "?5", ranges: "?6", origin: "?3" })} AS sums,
-           ${latestSql("d.value", "qbat", "?2", "?3")} AS last
+         SELECT d.value AS id, ${trend.columns.map((c, i) => `${c} AS bat${i}`).join(", ")}, ${latestSql("d.value", "qbat", "?2", "?3")} AS last
          FROM json_each(?1) AS d`,
       )
-      .bind(JSON.stringify(deviceIds), fromMs, toMs, plan.dayFrom, plan.dayTo, JSON.stringify(plan.ranges))
-      .all<{ id: number; sums: string; last: string | null }>(),
+      .bind(JSON.stringify(deviceIds), fromMs, toMs, ...trend.params)
+      .all<{ id: number; last: string | null }>(),
   );
   for (const r of results) {
-    const fit = batteryFit(r.sums, r.last);
+    const fit = batteryFit(plan, toMs, batteryColumns(r, trend.columns.length), r.last);
     if (fit) out.set(r.id, fit);
   }
   return out;
@@ -164,7 +215,6 @@ interface Row {
   tags: string;
   uplinks: string;
   interval: string | null;
-  battery: string;
   battery_last: string | null;
   bin: string;
 }
@@ -177,15 +227,17 @@ interface Row {
  * ago reads a day of readings), then only the readings since leave D1.
  */
 export async function loadAlertInputs(db: D1Database, access: ReadAccess, q: AlertInputsQuery): Promise<AlertDeviceInputs[]> {
-  const rule = visibleDevicesSql(access, "d", "t.code");
-  let n = 9;
-  const visible = rule.sql.replace(/\?/g, () => `?${++n}`);
   const wasteFrom = q.at - q.wasteLookbackDays * DAY_MS;
   const batteryFrom = q.at - q.batteryDays * DAY_MS;
   const plan = trendPlan(batteryFrom, q.at);
   // ?1 at, ?2 commune, ?3 waste look-back start (excluded), ?4 battery window start (excluded),
-  // ?5 ?6 ?7 the battery TrendPlan, ?8 uplinks, ?9 drop; the visibility rule's values from ?10.
+  // ?5 uplinks, ?6 drop; the battery TrendPlan's values from ?7, then the visibility rule's.
+  const trend = trendSql("v.id", "qbat", plan, "?1", 7);
+  const rule = visibleDevicesSql(access, "d", "t.code");
+  let n = 6 + trend.params.length;
+  const visible = rule.sql.replace(/\?/g, () => `?${++n}`);
   const dev = "v.id";
+  // The quantity rows are CTEs joined in the outer FROM of dr and pk, so that each is read once.
   const sql = `WITH
     qfill AS MATERIALIZED (SELECT id, pow(10.0, decimals) AS scale FROM quantities WHERE key = 'level.fill'),
     qpick AS MATERIALIZED (SELECT id, pow(10.0, decimals) AS scale FROM quantities WHERE key = 'alarm.pickup'),
@@ -196,32 +248,38 @@ export async function loadAlertInputs(db: D1Database, access: ReadAccess, q: Ale
       SELECT d.id, d.dev_eui, d.name, d.commune, t.code AS territory, d.public, d.profile, d.codec, d.tags
       FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id
       WHERE (?2 IS NULL OR d.commune = ?2) AND ${visible}),
-    -- The bin's last drop: the latest fill reading whose predecessor (over every fill row) was at least ?9 points higher.
-    e AS MATERIALIZED (
-      SELECT v.id,
-        (SELECT max(x) FROM (SELECT (
-          SELECT r.time FROM readings AS r
-          WHERE r.device_id = ${dev} AND r.quantity_id = k.id AND r.time > ?3 AND r.time <= ?1
-            AND ${latestSql(dev, "qfill", "?3", "r.time - 1", "value")} - r.value / k.scale >= ?9
-          ORDER BY r.time DESC LIMIT 1) AS x FROM qfill AS k)) AS drop_at,
-        (SELECT max(x) FROM (SELECT (
-          SELECT r.time FROM readings AS r
-          WHERE r.device_id = ${dev} AND r.quantity_id = k.id AND r.time > ?3 AND r.time <= ?1 AND r.value <> 0
-          ORDER BY r.time DESC LIMIT 1) AS x FROM qpick AS k)) AS pickup_at
-      FROM v),
-    w AS MATERIALIZED (SELECT e.id, e.pickup_at, ${latestSql("e.id", "qfill", "?3", "e.drop_at - 1", "time")} AS before FROM e)
+    -- A bin's last drop: its latest fill reading whose predecessor (over every fill row) was at least ?6 points higher.
+    dr AS MATERIALIZED (
+      SELECT v.id, max((
+        SELECT r.time FROM readings AS r
+        WHERE r.device_id = ${dev} AND r.quantity_id = k.id AND r.time > ?3 AND r.time <= ?1
+          AND ${latestSql(dev, "qfill", "?3", "r.time - 1", "value")} - r.value / k.scale >= ?6
+        ORDER BY r.time DESC LIMIT 1)) AS drop_at
+      FROM v CROSS JOIN qfill AS k GROUP BY v.id),
+    -- Its last pickup alarm.
+    pk AS MATERIALIZED (
+      SELECT v.id, max((
+        SELECT r.time FROM readings AS r
+        WHERE r.device_id = ${dev} AND r.quantity_id = k.id AND r.time > ?3 AND r.time <= ?1 AND r.value <> 0
+        ORDER BY r.time DESC LIMIT 1)) AS pickup_at
+      FROM v CROSS JOIN qpick AS k GROUP BY v.id),
+    -- Its readings count from the later of the reading before the drop and the pickup.
+    w AS MATERIALIZED (
+      SELECT dr.id, ${latestSql("dr.id", "qfill", "?3", "dr.drop_at - 1", "time")} AS before, pk.pickup_at
+      FROM dr LEFT JOIN pk ON pk.id = dr.id)
     SELECT v.*,
-      (SELECT json_group_array(time) FROM (SELECT time FROM uplinks WHERE device_id = ${dev} AND time <= ?1 ORDER BY time DESC LIMIT ?8)) AS uplinks,
+      (SELECT json_group_array(time) FROM (SELECT time FROM uplinks WHERE device_id = ${dev} AND time <= ?1 ORDER BY time DESC LIMIT ?5)) AS uplinks,
       ${latestSql(dev, "qint", "-9e15", "?1")} AS interval,
-      ${trendSumsSql(dev, "qbat", { dayFrom: "?5", dayTo: "?6", ranges: "?7", origin: "?1" })} AS battery,
+      ${trend.columns.map((c, i) => `${c} AS bat${i}`).join(",\n      ")},
       ${latestSql(dev, "qbat", "?4", "?1")} AS battery_last,
       (SELECT json_group_array(json_array(r.time, r.value / q.scale, q.key)) FROM qbin AS q CROSS JOIN readings AS r
-        WHERE r.device_id = ${dev} AND r.quantity_id = q.id AND r.time >= coalesce(max(w.before, w.pickup_at), w.before, w.pickup_at, ?3 + 1) AND r.time <= ?1) AS bin
-    FROM v JOIN w ON w.id = v.id ORDER BY v.dev_eui`;
+        WHERE r.device_id = ${dev} AND r.quantity_id = q.id
+          AND r.time >= coalesce(max(w.before, w.pickup_at), w.before, w.pickup_at, ?3 + 1) AND r.time <= ?1) AS bin
+    FROM v LEFT JOIN w ON w.id = v.id ORDER BY v.dev_eui`;
   const { results } = await d1(() =>
     db
       .prepare(sql)
-      .bind(q.at, q.commune, wasteFrom, batteryFrom, plan.dayFrom, plan.dayTo, JSON.stringify(plan.ranges), q.uplinks, q.emptyingDrop, ...rule.params)
+      .bind(q.at, q.commune, wasteFrom, batteryFrom, q.uplinks, q.emptyingDrop, ...trend.params, ...rule.params)
       .all<Row>(),
   );
   return results.map((r) => {
@@ -240,7 +298,7 @@ export async function loadAlertInputs(db: D1Database, access: ReadAccess, q: Ale
       },
       uplinkTimes: (JSON.parse(r.uplinks) as number[]).sort((a, b) => a - b),
       interval: interval === null ? null : { time: interval[0], value: interval[1] },
-      battery: batteryFit(r.battery, r.battery_last),
+      battery: batteryFit(plan, q.at, batteryColumns(r as unknown as Record<string, unknown>, trend.columns.length), r.battery_last),
       bin: (JSON.parse(r.bin) as [number, number, string][]).map(([time, value, key]) => ({ deviceId: r.id, key, time, value })),
     };
   });
