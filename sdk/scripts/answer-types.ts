@@ -3,6 +3,10 @@ import { alertsAnswer } from "../../worker/src/api/alerts.ts";
 import { indicatorAnswers } from "../../worker/src/api/indicators.ts";
 import { communeLatest, communeSeries, communeSummary, deviceDetail, deviceLatest, devicePage, deviceSeries, latestValue, publicDevice, seriesPoint } from "../../worker/src/api/public/answers.ts";
 import { errorBodySchema } from "../../worker/src/http/errors.ts";
+import { bulkIndex } from "../../worker/src/open/bulk-routes.ts";
+import { featureCollection } from "../../worker/src/open/formats.ts";
+import { jsonLdDocument } from "../../worker/src/open/jsonld-document.ts";
+import { tableSchemaDoc } from "../../worker/src/open/tableschema.ts";
 
 /**
  * The SDK's answer types, written from the Worker's own zod schemas (the ones its routes answer
@@ -31,6 +35,10 @@ export const ANSWERS = {
   HealthIndicator: indicatorAnswers.health,
   AlertsAnswer: alertsAnswer,
   ErrorBody: errorBodySchema,
+  DatasetFeatureCollection: featureCollection,
+  TableSchema: tableSchemaDoc,
+  BulkIndex: bulkIndex,
+  CatalogGraph: jsonLdDocument,
 } as const satisfies Record<string, z.ZodType>;
 
 type Json = Record<string, unknown>;
@@ -79,7 +87,16 @@ function typeOf(s: Json, defs: Record<string, Json>): string {
   }
 }
 
-const wrap = (t: string) => (/[|&]/.test(t) && !t.startsWith("{") ? `(${t})` : t);
+/** Parentheses around a union or intersection (at its top level, outside any braces or brackets) used as an operand. */
+function wrap(t: string): string {
+  let depth = 0;
+  for (const ch of t) {
+    if (ch === "{" || ch === "(" || ch === "[" || ch === "<") depth++;
+    else if (ch === "}" || ch === ")" || ch === "]" || ch === ">") depth--;
+    else if (depth === 0 && (ch === "|" || ch === "&")) return `(${t})`;
+  }
+  return t;
+}
 
 /** The contents of sdk/src/api.generated.ts. */
 export function renderAnswerTypes(): string {

@@ -370,3 +370,98 @@ export type ErrorBody = {
     message: string;
   };
 };
+
+export type DatasetFeatureCollection = {
+  type: "FeatureCollection";
+  name: string;
+  title: string;
+  license: string;
+  licenseUrl: string;
+  publisher: {
+    name: string;
+    url: string;
+    email: string;
+  };
+  features: {
+    type: "Feature";
+    id: string;
+    geometry: {
+      type: "Point";
+      coordinates: [number, number];
+    } | null;
+    properties: {
+      [key: string]: string | number | boolean | null;
+    };
+  }[];
+};
+
+export type TableSchema = {
+  name: string;
+  title: string;
+  description: string;
+  countryCode: string;
+  homepage: string;
+  path: string;
+  resources: {
+    title: string;
+    path: string;
+  }[];
+  version: string;
+  lastModified: string;
+  contributors: {
+    title: string;
+    email: string;
+    path: string;
+    role: string;
+  }[];
+  licenses: {
+    title: string;
+    path: string;
+    name: string;
+  }[];
+  fields: {
+    name: string;
+    title: string;
+    description: string;
+    type: "string" | "number" | "boolean" | "datetime";
+    format?: string;
+    example?: string | number;
+    trueValues?: string[];
+    falseValues?: string[];
+    constraints: {
+      required: boolean;
+      pattern?: string;
+      minimum?: number;
+      maximum?: number;
+      enum?: string[];
+    };
+  }[];
+  primaryKey: string[];
+  missingValues: string[];
+};
+
+export type BulkIndex = {
+  dataset: string;
+  license: string;
+  files: {
+    day: string;
+    url: string;
+    bytes: number;
+    etag: string;
+  }[];
+};
+
+export type CatalogGraph = {
+  "@context": {
+    [key: string]: string;
+  };
+  "@graph": {
+    [key: string]: string | string[] | ({
+      "@id": string;
+    } | {
+      "@value": string;
+      "@language"?: string;
+      "@type"?: string;
+    })[];
+  }[];
+};

@@ -1,6 +1,7 @@
 import type * as Api from "./api.generated.ts";
 import { CigaleError } from "./errors.ts";
 import { getJson, type Query, type TransportOptions } from "./http.ts";
+import { openClient } from "./open.ts";
 import type { LatestValuesOf, ProfileId } from "./readings.ts";
 
 export interface ClientOptions {
@@ -73,12 +74,14 @@ const eui = (devEui: string) => encodeURIComponent(devEui.toLowerCase());
 
 /**
  * A typed client of the Cigale public API: communes, devices, latest values, series, indicators
- * and alerts. Answers are typed from the Worker's own schemas; errors are CigaleError.
+ * and alerts, and the open data (`open`). Answers are typed from the Worker's own schemas;
+ * errors are CigaleError.
  *
  * @example
  * import { createClient } from "@cigale/sdk";
  * const cigale = createClient({ baseUrl: "https://api.cigale.example" });
  * for await (const device of cigale.devices.all({ commune: "13001" })) console.log(device.name, device.status);
+ * for await (const row of cigale.open.rows("air-quality", { from: "2026-03-14", to: "2026-03-15" })) console.log(row.time, row["air.no2"]);
  */
 export function createClient(options: ClientOptions) {
   const t: TransportOptions = {
@@ -154,7 +157,10 @@ export function createClient(options: ClientOptions) {
   /** What needs attention at `at`: bins to collect, suspected leaks, offline sensors, batteries to replace. */
   const alerts = (o: CallOptions & { commune?: string; at?: Instant } = {}) => get<Api.AlertsAnswer>("/v1/alerts", { commune: o.commune, at: instant(o.at) }, o);
 
-  return { devices, communes, indicators, alerts };
+  /** Open data: dataset files and rows, latest values, Table Schemas, bulk files, the DCAT catalog, GBFS, NGSI-LD. */
+  const open = openClient(t);
+
+  return { devices, communes, indicators, alerts, open };
 }
 
 export type CigaleClient = ReturnType<typeof createClient>;

@@ -59,14 +59,33 @@ function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefine
 
 const RETRIED = (status: number) => status === 429 || status >= 500;
 
-/**
- * GET `path` with `query`, JSON answer: retries 429, 5xx and network errors with exponential
- * backoff (honouring Retry-After), each attempt bounded by the timeout, all of it by the signals.
- */
-export async function getJson<T>(t: TransportOptions, path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
+/** The absolute URL of `path` under the client's base URL, with the query's defined parameters. */
+export function urlOf(t: Pick<TransportOptions, "baseUrl">, path: string, query: Query = {}): URL {
   const url = new URL(path.replace(/^\//, ""), t.baseUrl.endsWith("/") ? t.baseUrl : `${t.baseUrl}/`);
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
-  const headers: Record<string, string> = { accept: "application/json" };
+  return url;
+}
+
+export interface SendOptions {
+  /** GET (default) or HEAD. */
+  method?: "GET" | "HEAD";
+  /** The Accept header (default application/json). */
+  accept?: string;
+  /** More request headers (Range, If-None-Match…). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * GET `path` with `query`: retries 429, 5xx and network errors with exponential backoff (honouring
+ * Retry-After), each attempt bounded by the timeout, all of it by the signals. Answers the
+ * Response once its headers are in (2xx, or 304 to a conditional request), its body unread: a
+ * large file streams from there. The timeout stops applying once the headers are in; the signals
+ * still abort the body.
+ */
+export async function send(t: TransportOptions, path: string, query: Query = {}, signal?: AbortSignal, o: SendOptions = {}): Promise<Response> {
+  const url = urlOf(t, path, query);
+  const method = o.method ?? "GET";
+  const headers: Record<string, string> = { accept: o.accept ?? "application/json", ...o.headers };
   if (t.apiKey) headers["authorization"] = `Bearer ${t.apiKey}`;
   const outer = anySignal([t.signal, signal]);
   for (let attempt = 0; ; attempt++) {
@@ -75,19 +94,19 @@ export async function getJson<T>(t: TransportOptions, path: string, query: Query
     const timer = setTimeout(() => timeout.abort(new CigaleError(0, "TIMEOUT", `no answer within ${t.timeoutMs} ms`)), t.timeoutMs);
     let response: Response;
     try {
-      response = await t.fetch(url.toString(), { headers, signal: anySignal([outer, timeout.signal]) ?? null });
+      response = await t.fetch(url.toString(), { method, headers, signal: anySignal([outer, timeout.signal]) ?? null });
     } catch (error) {
       clearTimeout(timer);
       if (outer?.aborted) throw aborted(outer);
       const failure = timeout.signal.aborted
-        ? new CigaleError(0, "TIMEOUT", `GET ${url.pathname}: no answer within ${t.timeoutMs} ms`)
-        : new CigaleError(0, "NETWORK_ERROR", `GET ${url.pathname}: ${error instanceof Error ? error.message : String(error)}`, null, { cause: error });
+        ? new CigaleError(0, "TIMEOUT", `${method} ${url.pathname}: no answer within ${t.timeoutMs} ms`)
+        : new CigaleError(0, "NETWORK_ERROR", `${method} ${url.pathname}: ${error instanceof Error ? error.message : String(error)}`, null, { cause: error });
       if (attempt >= t.retries) throw failure;
       await sleep(backoff(t, attempt, null), outer);
       continue;
     }
     clearTimeout(timer);
-    if (response.ok) return (await response.json()) as T;
+    if (response.ok || response.status === 304) return response;
     const retryAfter = retryAfterSeconds(response);
     if (RETRIED(response.status) && attempt < t.retries) {
       await response.body?.cancel();
@@ -96,6 +115,12 @@ export async function getJson<T>(t: TransportOptions, path: string, query: Query
     }
     throw await errorOf(response, retryAfter);
   }
+}
+
+/** GET `path` with `query`, JSON answer (send, then the body parsed). */
+export async function getJson<T>(t: TransportOptions, path: string, query: Query = {}, signal?: AbortSignal, o: SendOptions = {}): Promise<T> {
+  const response = await send(t, path, query, signal, o);
+  return (await response.json()) as T;
 }
 
 function backoff(t: TransportOptions, attempt: number, retryAfter: number | null): number {

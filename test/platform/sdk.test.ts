@@ -11,11 +11,12 @@ import { CigaleError, createClient } from "../../sdk/src/index.ts";
 /**
  * @cigale/sdk against the real Worker (wrangler dev on its own port and state, the demo metropolis
  * seeded, one ChirpStack uplink of the demo env station ingested): in Node from the package `npm
- * pack` makes (sdk/README.md's examples run as written), in headless Chromium (the SDK bundled as
- * an ES module), and its retries, timeouts and cancelling against a scripted fetch.
+ * pack` makes (sdk/README.md's examples run as written, open data included), in headless Chromium
+ * (the SDK bundled as an ES module), and its retries, timeouts and cancelling against a scripted fetch.
  */
 
-const PORT = 8851;
+// CIGALE_SDK_TEST_PORT: another port, when 8851 is taken (two checkouts testing at once).
+const PORT = Number(process.env["CIGALE_SDK_TEST_PORT"] ?? 8851);
 const README_ORIGIN = "https://api.cigale.example";
 const STATION = "0c1a1e0000000001";
 let work: string;
@@ -73,7 +74,7 @@ describe("in Node, from the packed package", () => {
 
     const readme = readFileSync(join(ROOT, "sdk/README.md"), "utf8");
     const examples = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    expect(examples.length).toBeGreaterThanOrEqual(5);
+    expect(examples.length).toBeGreaterThanOrEqual(8);
     const outputs = examples.map((code, i) => {
       const file = join(app, `example-${i}.mjs`);
       writeFileSync(file, code.replaceAll(README_ORIGIN, worker!.url));
@@ -84,11 +85,26 @@ describe("in Node, from the packed package", () => {
     expect(outputs[2]).toMatch(/^2026-03-14T09:00:00.000Z 42 \(1 readings, 42–42\)/);
     expect(outputs[3]).toMatch(/^404 NOT_FOUND: .*\nABORTED\n$/);
     expect(outputs[4]).toContain("2026-03-14: ");
+    // Open data: the datasets, the demo uplink as a typed CSV row, its latest value, the Table Schema.
+    const [ids, row, ...rest] = outputs[5]!.trim().split("\n");
+    expect(ids!.split(" ")).toEqual(expect.arrayContaining(["air-quality", "noise", "shared-mobility"]));
+    expect(row).toBe(`2026-03-14T09:30:00.000Z ${STATION} NO2 42 µg/m³`);
+    expect(rest).toContain("Qualité de l'air — Cours Mirabeau 5.44541,43.52633 2026-03-14T09:30:00.000Z");
+    expect(rest.at(-1)).toMatch(/^.*\(µg\/m³\) — etalab-2\.0$/);
+    // The bulk file of that day: saved, its ETag, 304, a range, its rows.
+    expect(outputs[6]).toMatch(/^\d+ bytes, ETag "[^"]+"\n304\n206 \{ offset: 0, length: 2 \}\n2026-03-14T09:30:00.000Z 42\n$/);
+    expect(readFileSync(join(app, "air-quality-2026-03-14.csv.gz")).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    // The catalog's datasets, the GBFS publisher (the local platform's .dev.vars), the demo station, NGSI-LD.
+    expect(outputs[7]).toContain(`${worker!.url}/open/datasets/air-quality\n`);
+    expect(outputs[7]).toContain("GBFS: Cigale — plateforme locale de démonstration <opendata@cigale.localhost>");
+    expect(outputs[7]).toContain("0c1a1e0000000006 0 vehicles, 0 docks");
+    // Every public device with an AirQualityObserved attribute (the bridge's temperature, the classroom CO2 too).
+    expect(outputs[7]).toMatch(new RegExp(`^3 AirQualityObserved: .*urn:ngsi-ld:AirQualityObserved:${STATION} NO2=42( |$)`, "m"));
   });
 });
 
 describe("in headless Chromium", () => {
-  it("the SDK bundled as an ES module reads the Worker across origins (CORS) and reports its errors", async () => {
+  it("the SDK bundled as an ES module reads the Worker and its open data across origins (CORS) and reports its errors", async () => {
     const bundle = await build({ entryPoints: [join(ROOT, "sdk/src/index.ts")], bundle: true, format: "esm", write: false, platform: "browser", target: "es2022" });
     const source = bundle.outputFiles[0]!.text;
     const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
@@ -103,14 +119,38 @@ describe("in headless Chromium", () => {
         const communes = await cigale.communes.list();
         const latest = await cigale.devices.latestOf(${JSON.stringify(STATION)}, "env");
         const error = await cigale.devices.get("70b3d5ffffffffff").catch((e) => e);
+        const rows = [];
+        for await (const row of cigale.open.rows("air-quality", { from: "2026-03-14", to: "2026-03-15" })) rows.push([row.device, row["air.no2"]]);
+        const whole = await cigale.open.bulk.get("air-quality", "2026-03-14");
+        await whole.body.cancel();
+        const part = await cigale.open.bulk.get("air-quality", "2026-03-14", { range: { suffix: 4 } });
+        const again = await cigale.open.bulk.get("air-quality", "2026-03-14", { ifNoneMatch: whole.etag });
+        const bulkRows = [];
+        for await (const row of cigale.open.bulk.rows("air-quality", "2026-03-14")) bulkRows.push(row.time);
+        const system = await cigale.open.gbfs.systemInformation();
         return {
+          open: {
+            rows,
+            bulk: [whole.status, typeof whole.etag, part.status, part.range.length, part.size === whole.size, again.status, bulkRows],
+            gbfs: system.data.feed_contact_email,
+          },
           communes: communes.map((c) => c.insee),
           no2: latest.values["air.no2"]?.value,
           error: error instanceof sdk.CigaleError ? [error.status, error.code] : String(error),
         };
       })()`;
       const result = await page.evaluate(script);
-      expect(result).toEqual({ communes: ["13001", "13005", "13055", "13056"], no2: 42, error: [404, "NOT_FOUND"] });
+      expect(result).toEqual({
+        communes: ["13001", "13005", "13055", "13056"],
+        no2: 42,
+        error: [404, "NOT_FOUND"],
+        // Open data across origins: the CSV streamed and typed; ETag, Content-Range and the rest readable (exposed by CORS).
+        open: {
+          rows: [[STATION, 42]],
+          bulk: [200, "string", 206, 4, true, 304, ["2026-03-14T09:30:00.000Z"]],
+          gbfs: "opendata@cigale.localhost",
+        },
+      });
     } finally {
       await browser.close();
     }

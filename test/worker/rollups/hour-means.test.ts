@@ -3,10 +3,24 @@ import { describe, expect, it } from "vitest";
 import { quantityIndex } from "../../../worker/src/ingest/decode/readings.ts";
 import { parisDay, parisDayRange } from "../../../worker/src/rollups/paris-day.ts";
 import type { ReadingRow } from "../../../worker/src/store/readings.ts";
-import { type HourMeanStats, listHourMeanStats, listHourRollups } from "../../../worker/src/store/rollups.ts";
+import { listHighestHourlyMeanDays, listHourRollups, listNoisePeriods } from "../../../worker/src/store/rollups.ts";
 import { writeReadings } from "./write.ts";
 
-/** listHourMeanStats (SQL) against the same statistics computed in JavaScript from listHourRollups and Intl. */
+/**
+ * listHighestHourlyMeanDays and listNoisePeriods (rollup_day_hourly, kept by the triggers of migration
+ * 0007) against the same statistics computed in JavaScript from listHourRollups and Intl.
+ */
+
+interface HourMeanStats {
+  deviceId: number;
+  quantity: string;
+  day: string;
+  hours: number;
+  meanMin: number;
+  meanMax: number;
+  meanSum: number;
+  energyMeanSum: number | null;
+}
 
 const localHour = (ms: number) => Number(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", hour: "2-digit", hourCycle: "h23" }).format(ms));
 
@@ -33,18 +47,8 @@ async function expected(deviceId: number, key: string, from: string, to: string,
   return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
 
-function expectClose(actual: HourMeanStats[], wanted: HourMeanStats[]) {
-  expect(actual.map((a) => [a.day, a.hours])).toEqual(wanted.map((w) => [w.day, w.hours]));
-  actual.forEach((a, i) => {
-    const w = wanted[i]!;
-    for (const k of ["meanMin", "meanMax", "meanSum"] as const) expect(a[k], `${a.day} ${k}`).toBeCloseTo(w[k], 9);
-    if (w.energyMeanSum === null) expect(a.energyMeanSum).toBeNull();
-    else expect(Math.abs(a.energyMeanSum! - w.energyMeanSum) / w.energyMeanSum).toBeLessThan(1e-9);
-  });
-}
-
-describe("listHourMeanStats", () => {
-  it("gives per local day the hours with data and the min, max and sum of hourly means, DST days included", async () => {
+describe("daily statistics of hourly means", () => {
+  it("gives per local day the highest hourly-mean statistics over stations with enough hours, and the noise periods, DST days included", async () => {
     const q = await quantityIndex(env.DB);
     const [no2, laeq] = [q.get("air.no2")!, q.get("sound.laeq")!];
     const device = 700_001;
@@ -61,19 +65,59 @@ describe("listHourMeanStats", () => {
     }
     await writeReadings(device, rows);
 
-    const atmo = await listHourMeanStats(env.DB, { deviceIds: [device], quantity: "air.no2", from: "2026-03-28", to: "2026-10-25" });
-    expectClose(atmo, await expected(device, "air.no2", "2026-03-28", "2026-10-25", 0, () => true));
-    expect(atmo.map((a) => [a.day, a.hours])).toEqual([["2026-03-28", 18], ["2026-03-29", 23], ["2026-03-30", 24], ["2026-10-23", 24], ["2026-10-24", 24], ["2026-10-25", 25]]);
+    // Each station's statistics in JavaScript: the hours of 2026-03-28 (18 with the gap) pass minHours 18.
+    const one = await expected(device, "air.no2", "2026-03-28", "2026-10-25", 0, () => true);
+    expect(one.map((a) => [a.day, a.hours])).toEqual([["2026-03-28", 18], ["2026-03-29", 23], ["2026-03-30", 24], ["2026-10-23", 24], ["2026-10-24", 24], ["2026-10-25", 25]]);
+    const alone = await listHighestHourlyMeanDays(env.DB, { deviceIds: [device], quantity: ["air.no2", "air.o3"], from: "2026-03-28", to: "2026-10-25", minHours: 18 });
+    expect(alone.devices).toBe(1);
+    expect(alone.days.map((d) => d.day)).toEqual(one.map((a) => a.day));
+    alone.days.forEach((d, i) => {
+      expect(d.values["air.o3"], d.day).toBeNull();
+      expect(d.values["air.no2"]!.hours, d.day).toBe(one[i]!.hours);
+      expect(d.values["air.no2"]!.meanMax, d.day).toBeCloseTo(one[i]!.meanMax, 9);
+      expect(d.values["air.no2"]!.meanOfMeans, d.day).toBeCloseTo(one[i]!.meanSum / one[i]!.hours, 9);
+    });
 
-    for (const window of [
-      { fromHour: 6, toHour: 18 },
-      { fromHour: 18, toHour: 22 },
-      { fromHour: 22, toHour: 6 },
-    ]) {
-      const inWindow = (h: number) => (window.fromHour < window.toHour ? h >= window.fromHour && h < window.toHour : h >= window.fromHour || h < window.toHour);
-      const got = await listHourMeanStats(env.DB, { deviceIds: [device], quantity: "sound.laeq", from: "2026-03-27", to: "2026-10-26", dayStartHour: 6, window });
-      expect(got.length).toBeGreaterThan(0);
-      expectClose(got, await expected(device, "sound.laeq", "2026-03-27", "2026-10-26", 6, inWindow));
+    // A second station, higher everywhere, with only 17 hours on 2026-10-24 and 24 hours of data on
+    // 2026-10-25 only (a 25-hour day): the highest of both, counting only days of at least 18 hours.
+    const other = 700_002;
+    const others: ReadingRow[] = [];
+    for (let t = parisDayRange("2026-10-24").start; t < parisDayRange("2026-10-26").start; t += 30 * 60_000) {
+      if (parisDay(t) === "2026-10-24" && localHour(t) >= 17) continue;
+      if (parisDay(t) === "2026-10-25" && localHour(t) === 23) continue;
+      others.push([no2.id, t, 100 + ((t / 60_000) % 37)]);
     }
+    await writeReadings(other, others);
+    const two = await expected(other, "air.no2", "2026-10-24", "2026-10-25", 0, () => true);
+    expect(two.map((a) => [a.day, a.hours])).toEqual([["2026-10-24", 17], ["2026-10-25", 24]]);
+    const both = await listHighestHourlyMeanDays(env.DB, { deviceIds: [device, other], quantity: ["air.no2"], from: "2026-10-24", to: "2026-10-25", minHours: 18 });
+    expect(both.devices).toBe(2);
+    const [d24, d25] = both.days.map((d) => d.values["air.no2"]!);
+    const [a24, a25] = [one.find((a) => a.day === "2026-10-24")!, one.find((a) => a.day === "2026-10-25")!];
+    // 24 October: the other station has too few hours, so the first one alone sets the figures.
+    expect(d24!.meanMax).toBeCloseTo(a24.meanMax, 9);
+    expect(d24!.meanOfMeans).toBeCloseTo(a24.meanSum / a24.hours, 9);
+    expect(d24!.hours).toBe(24);
+    // 25 October: the higher of the two for each statistic, and the most hours among them.
+    expect(d25!.meanMax).toBeCloseTo(Math.max(a25.meanMax, two[1]!.meanMax), 9);
+    expect(d25!.meanOfMeans).toBeCloseTo(Math.max(a25.meanSum / a25.hours, two[1]!.meanSum / two[1]!.hours), 9);
+    expect(two[1]!.meanMax).toBeGreaterThan(a25.meanMax);
+    expect(d25!.hours).toBe(25);
+
+    const periods = await listNoisePeriods(env.DB, { deviceIds: [device], from: "2026-03-27", to: "2026-10-26" });
+    for (const [period, window] of [
+      ["day", { fromHour: 6, toHour: 18 }],
+      ["evening", { fromHour: 18, toHour: 22 }],
+      ["night", { fromHour: 22, toHour: 6 }],
+    ] as const) {
+      const inWindow = (h: number) => (window.fromHour < window.toHour ? h >= window.fromHour && h < window.toHour : h >= window.fromHour || h < window.toHour);
+      const want = await expected(device, "sound.laeq", "2026-03-27", "2026-10-26", 6, inWindow);
+      const got = periods.filter((p) => p.period === period);
+      expect(got.length).toBeGreaterThan(0);
+      expect(got.map((g) => [g.day, g.hours]), period).toEqual(want.map((w) => [w.day, w.hours]));
+      got.forEach((g, i) => expect(Math.abs(g.meanEnergy - want[i]!.energyMeanSum! / want[i]!.hours) / g.meanEnergy, `${period} ${g.day}`).toBeLessThan(1e-9));
+    }
+    // The night of 25 October 2026 holds the repeated hour (02:00 twice): 9 hours; that of 28 March lost 3–6 h to the gap.
+    expect(periods.find((p) => p.day === "2026-10-24" && p.period === "night")?.hours).toBe(9);
   });
 });

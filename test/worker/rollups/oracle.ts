@@ -4,7 +4,8 @@ import { hourOf, parisDay } from "../../../worker/src/rollups/paris-day.ts";
 
 /**
  * The rollups as they should be, recomputed in JavaScript from the raw readings (time zone from
- * Intl, not from the SQL table), compared with what the triggers maintained.
+ * Intl, not from the SQL table), compared with what the triggers maintained: hours, days and the
+ * daily statistics of hourly means of concentrations and sound levels (migration 0007).
  */
 
 interface Bucket {
@@ -24,6 +25,40 @@ interface Raw {
   value: number;
   unit: string;
   decimals: number;
+}
+
+/** One row of rollup_day_hourly: statistics of a day's hourly means, and the local-hour bands' hours and energies. */
+interface HourlyMeanDay {
+  hours: number;
+  mean_sum: number;
+  mean_min: number;
+  mean_max: number;
+  bands: [number, number | null][];
+}
+type HourlyMeanDays = Map<string, HourlyMeanDay>;
+
+const localHour = (ms: number) => Number(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", hour: "2-digit", hourCycle: "h23" }).format(ms));
+/** Local-hour bands of rollup_day_hourly: 00–06, 06–18, 18–22, 22–24. */
+const band = (h: number) => (h < 6 ? 0 : h < 18 ? 1 : h < 22 ? 2 : 3);
+
+function hourlyMeanDays(hours: Buckets, units: ReadonlyMap<number, string>): HourlyMeanDays {
+  const out: HourlyMeanDays = new Map();
+  for (const [key, b] of hours) {
+    const [device, quantity, hour] = key.split("/").map(Number) as [number, number, number];
+    if (!["ug/m3", "dB"].includes(units.get(quantity)!)) continue;
+    const mean = b.sum / b.count;
+    const k = `${device}/${quantity}/${parisDay(hour)}`;
+    const d = out.get(k) ?? { hours: 0, mean_sum: 0, mean_min: mean, mean_max: mean, bands: [[0, null], [0, null], [0, null], [0, null]] };
+    d.hours++;
+    d.mean_sum += mean;
+    d.mean_min = Math.min(d.mean_min, mean);
+    d.mean_max = Math.max(d.mean_max, mean);
+    const x = d.bands[band(localHour(hour))]!;
+    x[0]++;
+    if (b.energy !== null) x[1] = (x[1] ?? 0) + b.energy / b.count;
+    out.set(k, d);
+  }
+  return out;
 }
 
 async function recompute(deviceIds: readonly number[]): Promise<{ hours: Buckets; days: Buckets }> {
@@ -65,6 +100,45 @@ async function stored(deviceIds: readonly number[]): Promise<{ hours: Buckets; d
   return { hours: await read("rollup_hour", "hour"), days: await read("rollup_day", "day") };
 }
 
+async function storedHourlyMeanDays(deviceIds: readonly number[]): Promise<HourlyMeanDays> {
+  const { results } = await env.DB.prepare(
+    `SELECT device_id, quantity_id, day, hours, mean_sum, mean_min, mean_max, hours_0006, energy_0006, hours_0618, energy_0618,
+            hours_1822, energy_1822, hours_2224, energy_2224
+     FROM rollup_day_hourly WHERE device_id IN (SELECT value FROM json_each(?1))`,
+  )
+    .bind(JSON.stringify(deviceIds))
+    .all<Record<string, number | null> & { day: string }>();
+  return new Map(
+    results.map((r) => [
+      `${r.device_id}/${r.quantity_id}/${r.day}`,
+      {
+        hours: r.hours!,
+        mean_sum: r.mean_sum!,
+        mean_min: r.mean_min!,
+        mean_max: r.mean_max!,
+        bands: (["0006", "0618", "1822", "2224"] as const).map((b) => [r[`hours_${b}`]!, r[`energy_${b}`] ?? null]),
+      },
+    ]),
+  );
+}
+
+function expectSameHourlyMeanDays(actual: HourlyMeanDays, expected: HourlyMeanDays) {
+  expect([...actual.keys()].sort(), "daily statistics of hourly means").toEqual([...expected.keys()].sort());
+  const close = (a: number | null, e: number | null, what: string) => {
+    if (e === null) return expect(a, what).toBeNull();
+    expect(Math.abs(a! - e) / Math.max(1, Math.abs(e)), what).toBeLessThan(1e-9);
+  };
+  for (const [key, e] of expected) {
+    const a = actual.get(key)!;
+    expect(a.hours, `${key} hours`).toBe(e.hours);
+    for (const k of ["mean_sum", "mean_min", "mean_max"] as const) close(a[k], e[k], `${key} ${k}`);
+    e.bands.forEach(([hours, energy], i) => {
+      expect(a.bands[i]![0], `${key} band ${i} hours`).toBe(hours);
+      close(a.bands[i]![1], energy, `${key} band ${i} energy`);
+    });
+  }
+}
+
 function expectSame(actual: Buckets, expected: Buckets, what: string) {
   expect([...actual.keys()].sort(), `${what} buckets`).toEqual([...expected.keys()].sort());
   for (const [key, e] of expected) {
@@ -81,6 +155,8 @@ export async function expectRollupsMatchReadings(deviceIds: readonly number[]): 
   expect(want.hours.size, "readings to compare with").toBeGreaterThan(0);
   expectSame(got.hours, want.hours, "hour");
   expectSame(got.days, want.days, "day");
+  const { results } = await env.DB.prepare("SELECT id, unit FROM quantities").all<{ id: number; unit: string }>();
+  expectSameHourlyMeanDays(await storedHourlyMeanDays(deviceIds), hourlyMeanDays(want.hours, new Map(results.map((q) => [q.id, q.unit]))));
   await expectTrendsMatchReadings(deviceIds);
   return want;
 }

@@ -1,4 +1,4 @@
-import { type AtmoDay, atmoDaysFromSummaries, type AtmoPollutant, type AtmoStationDays, type DailyHours } from "../indicators/atmo.ts";
+import { ATMO_MIN_HOURS, type AtmoDay, atmoDaysFromSummaries, type AtmoPollutant, type AtmoStationDays } from "../indicators/atmo.ts";
 import { type CounterDay, type FootfallDay, footfallDays } from "../indicators/footfall.ts";
 import {
   BATTERY_DAYS,
@@ -22,9 +22,7 @@ import { type BinState, binState, EMPTYING_DROP, fillThreshold } from "../indica
 import {
   type IndicatorDevice,
   loadCodecCounts,
-  loadDailyHourMeans,
   loadLastReadingsBefore,
-  loadNoisePeriods,
   loadLastEmptyings,
   loadReadings,
   loadReadingsFrom,
@@ -33,7 +31,7 @@ import {
   type ReadingValue,
 } from "../store/indicator-inputs.ts";
 import { loadBatteryFits } from "../store/alert-inputs.ts";
-import { listDayRollups } from "../store/rollups.ts";
+import { listDayRollups, listHighestHourlyMeanDays, listNoisePeriods } from "../store/rollups.ts";
 
 /**
  * Each indicator as the API answers it: load its inputs for the devices in scope (store), compute
@@ -71,21 +69,29 @@ function groupBy<T>(rows: readonly T[], key: (r: T) => number): Map<number, T[]>
 const ATMO_KEYS: Readonly<Record<AtmoPollutant, string>> = { no2: "air.no2", o3: "air.o3", pm10: "air.pm10", pm2_5: "air.pm2_5", so2: "air.so2" };
 
 export async function atmoAnswer(db: D1Database, devices: readonly IndicatorDevice[], w: Window): Promise<{ stations: number; days: AtmoDay[] }> {
-  const keys = Object.values(ATMO_KEYS);
-  const rows = await loadDailyHourMeans(db, devices.map((d) => d.id), keys, startOfLocalDay(w.from), startOfLocalDay(addDays(w.to, 1)));
-  const stations = [...groupBy(rows, (r) => r.deviceId).values()].map((station): AtmoStationDays => {
-    const daily: Partial<Record<AtmoPollutant, DailyHours[]>> = {};
-    for (const [p, key] of Object.entries(ATMO_KEYS) as [AtmoPollutant, string][]) {
-      daily[p] = station.filter((r) => r.key === key).map((r) => ({ date: r.day, hours: r.hours, maxMean: r.maxMean, meanOfMeans: r.meanOfMeans }));
-    }
-    return { daily };
+  const pollutants = Object.entries(ATMO_KEYS) as [AtmoPollutant, string][];
+  const { devices: stations, days } = await listHighestHourlyMeanDays(db, {
+    deviceIds: devices.map((d) => d.id),
+    quantity: pollutants.map(([, key]) => key),
+    from: w.from,
+    to: w.to,
+    minHours: ATMO_MIN_HOURS,
   });
-  return { stations: stations.length, days: atmoDaysFromSummaries(stations, w.from, w.to) };
+  // Each sub-index of a commune is the highest of its stations': D1 gives, per day and pollutant,
+  // the highest statistics over the stations with enough hours, which class like one station.
+  const highest: AtmoStationDays = { daily: {} };
+  for (const [p, key] of pollutants) {
+    highest.daily[p] = days.flatMap((d) => {
+      const v = d.values[key];
+      return v ? [{ date: d.day, hours: v.hours, maxMean: v.meanMax, meanOfMeans: v.meanOfMeans }] : [];
+    });
+  }
+  return { stations, days: atmoDaysFromSummaries([highest], w.from, w.to) };
 }
 
 // — noise —
 export async function noiseAnswer(db: D1Database, devices: readonly IndicatorDevice[], w: Window): Promise<{ devices: (DeviceRef & { days: NoiseDay[] })[] }> {
-  const rows = await loadNoisePeriods(db, devices.map((d) => d.id), localTimeToUtc(w.from, 6), localTimeToUtc(addDays(w.to, 1), 6));
+  const rows = await listNoisePeriods(db, { deviceIds: devices.map((d) => d.id), from: w.from, to: w.to });
   const byDevice = groupBy(rows, (r) => r.deviceId);
   return {
     devices: devices

@@ -5,6 +5,7 @@ import { z } from "@hono/zod-openapi";
 import { RequestError } from "../api/errors.ts";
 import { AuthError, type AuthErrorKind, RateLimitedError } from "../auth/errors.ts";
 import { IngestError, type IngestErrorKind } from "../ingest/errors.ts";
+import { ConfigError } from "../open/publisher.ts";
 import { StoreError, type StoreErrorKind } from "../store/errors.ts";
 
 /** The one error body of the API: a stable code and a message that says what to fix. */
@@ -51,6 +52,7 @@ export function toHttpError(error: unknown): { status: ContentfulStatusCode; bod
   if (error instanceof RequestError) return { status: error.status, body: errorBody(error.code, error.message) };
   if (error instanceof HTTPException && error.status < 500) return { status: error.status, body: errorBody(HTTP_EXCEPTION_CODE[error.status] ?? "INVALID_REQUEST", httpExceptionMessage(error)) };
   if (error instanceof RateLimitedError) return { status: 429, body: errorBody(error.code, error.message) };
+  if (error instanceof ConfigError) return { status: 500, body: errorBody(error.code, error.message) };
   return { status: 500, body: errorBody("INTERNAL", "internal error; it has been logged") };
 }
 
@@ -62,6 +64,8 @@ export function toHttpError(error: unknown): { status: ContentfulStatusCode; bod
 function serverErrorMessage(error: unknown): string {
   // Ingest's 503 is our own sentence (nothing was kept: send it again).
   if (error instanceof IngestError) return error.message;
+  // A deployment's missing or malformed setting: names the variable, holds no secret.
+  if (error instanceof ConfigError) return error.message;
   if (error instanceof StoreError) {
     return error.kind === "unavailable" ? "the database is unavailable right now: try again shortly" : "the database refused this operation";
   }

@@ -7,6 +7,11 @@ import { isDay } from "./local-day.ts";
 
 const datasetParam = z.enum(DATASET_IDS).openapi({ param: { name: "dataset", in: "path" }, example: "air-quality" });
 
+/** What GET /open/bulk/{dataset}/index.json answers. */
+export const bulkIndex = z
+  .object({ dataset: z.string(), license: z.string(), files: z.array(z.object({ day: z.string(), url: z.string(), bytes: z.number().int(), etag: z.string() })) })
+  .openapi("BulkIndex");
+
 const fileRoute = createRoute({
   method: "get",
   path: "/bulk/{dataset}/{day}",
@@ -37,7 +42,7 @@ const indexRoute = createRoute({
   responses: {
     200: {
       description: "Files with their day, URL, size and ETag",
-      content: { "application/json": { schema: z.object({ dataset: z.string(), license: z.string(), files: z.array(z.object({ day: z.string(), url: z.string(), bytes: z.number().int(), etag: z.string() })) }).openapi("BulkIndex") } },
+      content: { "application/json": { schema: bulkIndex } },
     },
     ...errorResponses(404, 503),
   },

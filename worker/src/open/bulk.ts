@@ -2,6 +2,7 @@ import { type OpenDataset, DATASETS } from "./datasets.ts";
 import { exportFile } from "./dataset-files.ts";
 import { CSV } from "./formats.ts";
 import { LICENCE } from "./licence.ts";
+import { publisherOf } from "./publisher.ts";
 import { localDayOf, localDayWindow } from "./local-day.ts";
 
 /**
@@ -73,11 +74,12 @@ export async function writeBulkFile(env: Env, dataset: OpenDataset, day: string,
     const existing = await env.OPEN_DATA.head(key);
     if (existing) return { dataset: dataset.id, day, key, bytes: existing.size, written: false };
   }
+  const publisher = publisherOf(env);
   const csv = await exportFile(env, dataset, CSV, localDayWindow(day));
   const gzip = csv.pipeThrough(new CompressionStream("gzip"));
   const bytes = await putStream(env.OPEN_DATA, key, gzip, {
     httpMetadata: { contentType: "application/gzip", contentDisposition: `attachment; filename="cigale-${dataset.id}-${day}.csv.gz"`, cacheControl: "public, max-age=86400" },
-    customMetadata: { license: LICENCE.spdx, licenseUrl: LICENCE.url, dataset: dataset.id, day, timeZone: "Europe/Paris", writtenAt: new Date().toISOString() },
+    customMetadata: { license: LICENCE.spdx, licenseUrl: LICENCE.url, publisher: publisher.url, publisherEmail: publisher.email, dataset: dataset.id, day, timeZone: "Europe/Paris", writtenAt: new Date().toISOString() },
   });
   return { dataset: dataset.id, day, key, bytes, written: true };
 }

@@ -2,7 +2,8 @@ import { readingTimeSpan } from "../store/open-data.ts";
 import { territoryDb } from "../store/shard.ts";
 import { type DatasetColumn, DATASETS, type OpenDataset } from "./datasets.ts";
 import { devicesOf, quantityMap } from "./dataset-files.ts";
-import { LICENCE, PUBLISHER } from "./licence.ts";
+import { LICENCE } from "./licence.ts";
+import { publisherOf } from "./publisher.ts";
 import { dateTime, integer, iri, PREFIXES, type RdfNode, type Term, text, typed } from "./rdf.ts";
 
 /**
@@ -198,6 +199,7 @@ function datasetNodes(d: OpenDataset, facts: DatasetFacts, base: string, service
 /** The nodes of one catalog page: the catalog, its agents and licence, the page's datasets, the services, the Hydra view. */
 export async function catalogGraph(env: Env, urls: Urls, page: CatalogPage): Promise<{ nodes: RdfNode[]; pages: number }> {
   const { base, self } = urls;
+  const publisher = publisherOf(env);
   const pages = Math.max(1, Math.ceil(DATASETS.length / page.pageSize));
   const slice = DATASETS.slice((page.page - 1) * page.pageSize, page.page * page.pageSize);
   const facts = await Promise.all(slice.map((d) => datasetFacts(env, d)));
@@ -219,14 +221,14 @@ export async function catalogGraph(env: Env, urls: Urls, page: CatalogPage): Pro
       ["dcat:contactPoint", iri(`${catalog}#contact`)],
       ["dct:license", licenceTerm],
       ["dct:language", iri(`${EU}language/FRA`)],
-      ["foaf:homepage", iri(PUBLISHER.url)],
+      ["foaf:homepage", iri(publisher.url)],
       ...(modified !== null ? ([["dct:modified", dateTime(modified)]] as Array<[`dct:${string}`, Term]>) : []),
       ...slice.map((d): [`dcat:${string}`, Term] => ["dcat:dataset", iri(datasetUri(base, d.id))]),
       ...svc.map((s): [`dcat:${string}`, Term] => ["dcat:service", iri(svcIri(s))]),
     ],
   });
-  nodes.push({ id: `${catalog}#publisher`, types: ["foaf:Organization", "foaf:Agent"], props: [["foaf:name", text(PUBLISHER.name.fr, "fr")], ["foaf:name", text(PUBLISHER.name.en, "en")], ["foaf:homepage", iri(PUBLISHER.url)], ["foaf:mbox", iri(`mailto:${PUBLISHER.email}`)]] });
-  nodes.push({ id: `${catalog}#contact`, types: ["vcard:Organization", "vcard:Kind"], props: [["vcard:fn", text(PUBLISHER.name.fr, "fr")], ["vcard:hasEmail", iri(`mailto:${PUBLISHER.email}`)], ["vcard:hasURL", iri(PUBLISHER.url)]] });
+  nodes.push({ id: `${catalog}#publisher`, types: ["foaf:Organization", "foaf:Agent"], props: [["foaf:name", text(publisher.name.fr, "fr")], ["foaf:name", text(publisher.name.en, "en")], ["foaf:homepage", iri(publisher.url)], ["foaf:mbox", iri(`mailto:${publisher.email}`)]] });
+  nodes.push({ id: `${catalog}#contact`, types: ["vcard:Organization", "vcard:Kind"], props: [["vcard:fn", text(publisher.name.fr, "fr")], ["vcard:hasEmail", iri(`mailto:${publisher.email}`)], ["vcard:hasURL", iri(publisher.url)]] });
   nodes.push({ id: LICENCE.url, types: ["dct:LicenseDocument"], props: [["dct:identifier", text(LICENCE.spdx)], ["dct:title", text(LICENCE.title.fr, "fr")], ["dct:title", text(LICENCE.title.en, "en")]] });
   slice.forEach((d, i) => nodes.push(...datasetNodes(d, facts[i]!, base, svc.filter((s) => !s.datasets || s.datasets.includes(d.id)).map(svcIri))));
   for (const s of svc) {

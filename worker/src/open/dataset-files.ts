@@ -10,6 +10,7 @@ import { DATASET_IDS, DATASETS, findDataset, type OpenDataset } from "./datasets
 import { collectionMembers, CSV, type Feature, type FeatureCollection, featureCollection, featureProperties, type FileFormat, fileStream, GEOJSON, pointOf } from "./formats.ts";
 import { errorResponses, baseUrl, isoTime, openApp } from "./http.ts";
 import { columnQuantities, datasetRows } from "./rows.ts";
+import { publisherOf } from "./publisher.ts";
 import { tableSchema, tableSchemaDoc } from "./tableschema.ts";
 
 /** Longest window one export request may ask for; longer histories are the daily bulk files. */
@@ -54,9 +55,10 @@ export function devicesOf(env: Env, dataset: OpenDataset, commune?: string): Pro
 
 /** The file of a dataset over a window, as a stream (rows read from D1 as the client reads). */
 export async function exportFile(env: Env, dataset: OpenDataset, format: FileFormat, window: { from: number; to: number }, commune?: string): Promise<ReadableStream<Uint8Array>> {
+  const publisher = publisherOf(env);
   const [quantities, devices] = await Promise.all([quantityMap(env), devicesOf(env, dataset, commune)]);
   const rows = datasetRows((d) => territoryDb(env, d.territory), devices, columnQuantities(dataset.columns, quantities), window.from, window.to);
-  return fileStream(format, dataset, rows[Symbol.asyncIterator]());
+  return fileStream(format, dataset, publisher, rows[Symbol.asyncIterator]());
 }
 
 const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 19).replaceAll(":", "").replace("T", "-");
@@ -130,10 +132,11 @@ export const datasetFileRoutes = openApp()
   })
   .openapi(schemaRoute, async (c) => {
     const d = dataset(c.req.valid("param").dataset);
-    return c.json(tableSchema(d, baseUrl(c.req.url), new Date().toISOString().slice(0, 10)), 200, { "Cache-Control": "public, max-age=86400" });
+    return c.json(tableSchema(d, baseUrl(c.req.url), new Date().toISOString().slice(0, 10), publisherOf(c.env)), 200, { "Cache-Control": "public, max-age=86400" });
   });
 
 async function latestCollection(c: Context<AppEnv>, d: OpenDataset, commune?: string): Promise<FeatureCollection> {
+  const publisher = publisherOf(c.env);
   const [quantities, devices] = await Promise.all([quantityMap(c.env), devicesOf(c.env, d, commune)]);
   const columns = columnQuantities(d.columns, quantities);
   const ids = columns.flatMap((q) => (q ? [q.id] : []));
@@ -158,5 +161,5 @@ async function latestCollection(c: Context<AppEnv>, d: OpenDataset, commune?: st
       features.push({ type: "Feature", id: device.devEui, geometry: pointOf(device), properties: featureProperties(d.columns, device, time, values) });
     }
   }
-  return { type: "FeatureCollection", ...collectionMembers(d), features };
+  return { type: "FeatureCollection", ...collectionMembers(d, publisher), features };
 }

@@ -58,7 +58,7 @@ const THEME = "http://publications.europa.eu/resource/authority/data-theme/";
 const HVD = "http://data.europa.eu/bna/";
 
 /** Building meters (profile `meter`) have no open dataset: they measure private premises. */
-const USE_CASES: Readonly<Partial<Record<ProfileId, UseCase>>> = {
+const USE_CASES = {
   env: {
     id: "air-quality",
     title: { fr: "Qualité de l'air et climat urbain", en: "Air quality and urban climate" },
@@ -136,7 +136,10 @@ const USE_CASES: Readonly<Partial<Record<ProfileId, UseCase>>> = {
     keywords: { fr: ["ouvrages d'art", "maintenance", "inondation", "IoT"], en: ["infrastructure", "maintenance", "flood", "IoT"] },
     themes: [`${THEME}GOVE`, `${THEME}ENVI`],
   },
-};
+} as const satisfies Readonly<Partial<Record<ProfileId, UseCase>>>;
+
+/** The datasets' ids as a type: the SDK's generated DatasetId is type-tested against it (test/worker/sdk). */
+export type DatasetId = (typeof USE_CASES)[keyof typeof USE_CASES]["id"];
 
 /** Device health, not a measurement of the city: stays out of the open files. */
 const NOT_PUBLISHED = new Set(["battery"]);
@@ -174,7 +177,7 @@ function majorityEntity(columns: readonly DatasetColumn[]): string | null {
 function buildDatasets(): OpenDataset[] {
   const out: OpenDataset[] = [];
   for (const profile of PROFILES) {
-    const useCase = USE_CASES[profile.id];
+    const useCase: UseCase | undefined = (USE_CASES as Readonly<Partial<Record<ProfileId, UseCase>>>)[profile.id];
     if (!useCase) continue;
     const columns = new Map<string, DatasetColumn>();
     // Every layout the profile ever had: old devices keep their columns.
@@ -211,7 +214,7 @@ function buildDatasets(): OpenDataset[] {
 
 export const DATASETS: readonly OpenDataset[] = buildDatasets();
 
-export const DATASET_IDS = DATASETS.map((d) => d.id) as [string, ...string[]];
+export const DATASET_IDS = DATASETS.map((d) => d.id) as [DatasetId, ...DatasetId[]];
 
 const byId = new Map(DATASETS.map((d) => [d.id, d]));
 

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { ReadingValue } from "../ingest/decode/values.ts";
 import type { DatasetColumn, OpenDataset } from "./datasets.ts";
 import { LICENCE } from "./licence.ts";
+import type { Publisher } from "./publisher.ts";
 import type { ExportRow } from "./rows.ts";
 import type { OpenDevice } from "../store/open-data.ts";
 
@@ -16,7 +17,7 @@ export const FIXED_COLUMNS = ["time", "device", "name", "commune", "latitude", "
 
 export interface FileFormat {
   mediaType: string;
-  head(dataset: OpenDataset): string;
+  head(dataset: OpenDataset, publisher: Publisher): string;
   row(dataset: OpenDataset, row: ExportRow, first: boolean): string;
   tail(dataset: OpenDataset): string;
 }
@@ -42,9 +43,18 @@ const feature = z.object({
   geometry: point.nullable(),
   properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
-/** A dataset as an RFC 7946 FeatureCollection, with the licence as foreign members. */
+const publisherMember = z.object({ name: z.string(), url: z.string(), email: z.string() });
+/** A dataset as an RFC 7946 FeatureCollection, with the licence and the publisher as foreign members. */
 export const featureCollection = z
-  .object({ type: z.literal("FeatureCollection"), name: z.string(), title: z.string(), license: z.string(), licenseUrl: z.string(), features: z.array(feature) })
+  .object({
+    type: z.literal("FeatureCollection"),
+    name: z.string(),
+    title: z.string(),
+    license: z.string(),
+    licenseUrl: z.string(),
+    publisher: publisherMember,
+    features: z.array(feature),
+  })
   .openapi("DatasetFeatureCollection");
 export type FeatureCollection = z.infer<typeof featureCollection>;
 export type Feature = z.infer<typeof feature>;
@@ -62,15 +72,15 @@ export function featureProperties(columns: readonly DatasetColumn[], device: Ope
   return props;
 }
 
-/** Foreign members of the collection (RFC 7946 §6.1): the licence travels with the file. */
-export function collectionMembers(d: OpenDataset): Pick<FeatureCollection, "name" | "title" | "license" | "licenseUrl"> {
-  return { name: d.id, title: d.title.fr, license: LICENCE.spdx, licenseUrl: LICENCE.url };
+/** Foreign members of the collection (RFC 7946 §6.1): the licence and who publishes travel with the file. */
+export function collectionMembers(d: OpenDataset, publisher: Publisher): Pick<FeatureCollection, "name" | "title" | "license" | "licenseUrl" | "publisher"> {
+  return { name: d.id, title: d.title.fr, license: LICENCE.spdx, licenseUrl: LICENCE.url, publisher: { name: publisher.name.fr, url: publisher.url, email: publisher.email } };
 }
 
 export const GEOJSON: FileFormat = {
   mediaType: "application/geo+json",
-  head: (d) => {
-    const members = JSON.stringify({ type: "FeatureCollection", ...collectionMembers(d) });
+  head: (d, publisher) => {
+    const members = JSON.stringify({ type: "FeatureCollection", ...collectionMembers(d, publisher) });
     return `${members.slice(0, -1)},"features":[`;
   },
   row: (d, r, first) =>
@@ -86,14 +96,14 @@ const CHUNK_BYTES = 64 * 1024;
  * A byte stream of the file, pulled: the next rows are read from D1 only when the consumer asks
  * for more (ReadableStream pull), so a month-long export holds one chunk and one page at a time.
  */
-export function fileStream(format: FileFormat, dataset: OpenDataset, rows: AsyncIterator<ExportRow>): ReadableStream<Uint8Array> {
+export function fileStream(format: FileFormat, dataset: OpenDataset, publisher: Publisher, rows: AsyncIterator<ExportRow>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let started = false;
   let first = true;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        let text = started ? "" : format.head(dataset);
+        let text = started ? "" : format.head(dataset, publisher);
         started = true;
         while (text.length < CHUNK_BYTES) {
           const next = await rows.next();

@@ -12,7 +12,8 @@ import { territoryDb } from "../store/shard.ts";
 import { findDataset, type OpenDataset } from "./datasets.ts";
 import { devicesOf, quantityMap } from "./dataset-files.ts";
 import { baseUrl, errorResponses, openApp, openHeaders } from "./http.ts";
-import { LICENCE, PUBLISHER } from "./licence.ts";
+import { LICENCE } from "./licence.ts";
+import { type Publisher, publisherOf } from "./publisher.ts";
 
 /**
  * GBFS 3.0 (MobilityData) for the shared-mobility stations: discovery, system_information,
@@ -110,17 +111,17 @@ async function stationInformation(env: Env, now: number): Promise<StationInforma
   });
 }
 
-function systemInformation(now: number): SystemInformation {
+function systemInformation(now: number, publisher: Publisher): SystemInformation {
   return envelope(now, TTL.static, {
     system_id: "cigale-amp",
     languages: [...LANGUAGES],
     name: localized({ fr: "Stations de mobilité partagée — Cigale", en: "Shared mobility stations — Cigale" }),
-    operator: localized(PUBLISHER.name),
+    operator: localized(publisher.name),
     opening_hours: "24/7",
-    feed_contact_email: PUBLISHER.email,
+    feed_contact_email: publisher.email,
     timezone: "Europe/Paris",
     license_id: LICENCE.spdx,
-    url: PUBLISHER.url,
+    url: publisher.url,
   });
 }
 
@@ -169,7 +170,7 @@ export const gbfsRoutes = openApp();
 gbfsRoutes.use("*", openHeaders());
 gbfsRoutes
   .openapi(route("gbfs", "GBFS 3.0 discovery: the feeds of the shared-mobility system"), (c) => send(c, discovery(baseUrl(c.req.url), Date.now())))
-  .openapi(route("system_information", "GBFS 3.0 system_information (fr, en; licence etalab-2.0)"), (c) => send(c, systemInformation(Date.now())))
+  .openapi(route("system_information", "GBFS 3.0 system_information (fr, en; licence etalab-2.0)"), (c) => send(c, systemInformation(Date.now(), publisherOf(c.env))))
   .openapi(route("vehicle_types", "GBFS 3.0 vehicle_types, from the mobility profile's vehicle counts"), (c) => send(c, vehicleTypesFile(Date.now())))
   .openapi(route("station_information", "GBFS 3.0 station_information: public shared-mobility stations"), async (c) => send(c, await stationInformation(c.env, Date.now())))
   .openapi(route("station_status", "GBFS 3.0 station_status: latest counts of each public station"), async (c) => send(c, await stationStatus(c.env, Date.now())));

@@ -11,10 +11,3 @@ export const LICENCE = {
 
 /** RFC 8288 link to the licence (relation "license", RFC 4946): the licence of files without a place for it (CSV). */
 export const LICENCE_LINK = `<${LICENCE.url}>; rel="license"; title="${LICENCE.spdx}"`;
-
-/** Who publishes, for catalog entries and file headers. */
-export const PUBLISHER = {
-  name: { fr: "Métropole Aix-Marseille-Provence — programme Cigale", en: "Aix-Marseille-Provence Metropolis — Cigale programme" },
-  url: "https://cigale.ampmetropole.fr",
-  email: "opendata@ampmetropole.fr",
-} as const;

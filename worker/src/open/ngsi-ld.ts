@@ -23,7 +23,7 @@ import { columnQuantities, deviceRows } from "./rows.ts";
 const CORE_CONTEXT = "https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-v1.8.jsonld";
 const SDM = "https://raw.githubusercontent.com/smart-data-models";
 /** The official @context of each model's Smart Data Models domain. */
-const CONTEXTS: Record<string, string> = {
+const MODEL_CONTEXTS = {
   AirQualityObserved: `${SDM}/dataModel.Environment/master/context.jsonld`,
   NoiseLevelObserved: `${SDM}/dataModel.Environment/master/context.jsonld`,
   CrowdFlowObserved: `${SDM}/dataModel.Transportation/master/context.jsonld`,
@@ -31,8 +31,11 @@ const CONTEXTS: Record<string, string> = {
   WasteContainer: `${SDM}/dataModel.WasteManagement/master/context.jsonld`,
   Streetlight: `${SDM}/dataModel.Streetlighting/master/context.jsonld`,
   Device: `${SDM}/dataModel.Device/master/context.jsonld`,
-};
-export const ENTITY_TYPES = Object.keys(CONTEXTS) as [string, ...string[]];
+} as const;
+/** The entity types served: the SDK's generated NgsiLdType is type-tested against it (test/worker/sdk). */
+export type NgsiLdType = keyof typeof MODEL_CONTEXTS;
+const CONTEXTS: Readonly<Record<string, string>> = MODEL_CONTEXTS;
+export const ENTITY_TYPES = Object.keys(MODEL_CONTEXTS) as [NgsiLdType, ...NgsiLdType[]];
 
 /** UN/CEFACT common codes of the UCUM units published (NGSI-LD unitCode). */
 const UNIT_CODES: Record<string, string> = { "ug/m3": "GQ", "mg/m3": "GP", Cel: "CEL", "%": "P1", hPa: "A97", ppm: "59", ppb: "61", dB: "2N", "m/s": "MTS", deg: "DD", W: "WTT", "W.h": "WHR", L: "LTR", m3: "MTQ", mm: "MMT", cm: "CMT", s: "SEC", V: "VLT" };

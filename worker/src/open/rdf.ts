@@ -1,4 +1,5 @@
-import { z } from "@hono/zod-openapi";
+import type { z } from "@hono/zod-openapi";
+import { type JsonLdDocument, jsonLdDocument, type jsonLdValue } from "./jsonld-document.ts";
 import DataFactory from "n3/src/N3DataFactory.js";
 import Writer from "n3/src/N3Writer.js";
 
@@ -28,6 +29,8 @@ export type Prefix = keyof typeof PREFIXES;
 /** A compact IRI of a known vocabulary: "dct:title". */
 export type Curie = `${Prefix}:${string}`;
 
+export { type JsonLdDocument, jsonLdDocument };
+
 export type Term = { iri: string } | { value: string; lang?: "fr" | "en"; datatype?: string };
 
 export interface RdfNode {
@@ -52,17 +55,7 @@ function compactIri(full: string): string {
   return full;
 }
 
-const jsonLdValue = z.union([z.object({ "@id": z.string() }), z.object({ "@value": z.string(), "@language": z.string().optional(), "@type": z.string().optional() })]);
 type JsonValue = z.infer<typeof jsonLdValue>;
-
-/** The JSON-LD document: inline @context, one flat @graph. */
-export const jsonLdDocument = z
-  .object({
-    "@context": z.record(z.string(), z.string()),
-    "@graph": z.array(z.record(z.string(), z.union([z.string(), z.array(z.string()), z.array(jsonLdValue)]))),
-  })
-  .openapi("JsonLdGraph");
-export type JsonLdDocument = z.infer<typeof jsonLdDocument>;
 
 /** Self-contained JSON-LD: inline @context (prefixes), a @graph of nodes in expanded-value form. */
 export function toJsonLd(nodes: readonly RdfNode[]): JsonLdDocument {

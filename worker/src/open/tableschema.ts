@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { DatasetColumn, OpenDataset } from "./datasets.ts";
-import { LICENCE, PUBLISHER } from "./licence.ts";
+import { LICENCE } from "./licence.ts";
+import type { Publisher } from "./publisher.ts";
 
 /**
  * The frictionless Table Schema of a dataset's CSV (https://specs.frictionlessdata.io/table-schema/),
@@ -36,7 +37,7 @@ export const tableSchemaDoc = z
     resources: z.array(link),
     version: z.string(),
     lastModified: z.string(),
-    contributors: z.array(z.object({ title: z.string(), email: z.string(), role: z.string() })),
+    contributors: z.array(z.object({ title: z.string(), email: z.string(), path: z.string(), role: z.string() })),
     licenses: z.array(link.extend({ name: z.string() })),
     fields: z.array(tableField),
     primaryKey: z.array(z.string()),
@@ -60,7 +61,7 @@ function quantityField(c: DatasetColumn): TableField {
   };
 }
 
-export function tableSchema(dataset: OpenDataset, base: string, modified: string): TableSchemaDoc {
+export function tableSchema(dataset: OpenDataset, base: string, modified: string, publisher: Publisher): TableSchemaDoc {
   return {
     $schema: "https://frictionlessdata.io/schemas/table-schema.json",
     name: `cigale-${dataset.id}`,
@@ -72,7 +73,7 @@ export function tableSchema(dataset: OpenDataset, base: string, modified: string
     resources: [{ title: "CSV", path: `${base}/open/datasets/${dataset.id}.csv` }],
     version: "1.0.0",
     lastModified: modified,
-    contributors: [{ title: PUBLISHER.name.fr, email: PUBLISHER.email, role: "author" }],
+    contributors: [{ title: publisher.name.fr, email: publisher.email, path: publisher.url, role: "author" }],
     licenses: [{ name: LICENCE.spdx, title: LICENCE.title.fr, path: LICENCE.url }],
     fields: [
       { name: "time", title: "Horodatage (UTC)", description: "Instant de la mesure, ISO 8601 en UTC / time of the measurement, ISO 8601 UTC.", type: "datetime", format: "default", example: "2026-01-15T08:30:00.000Z", constraints: { required: true } },

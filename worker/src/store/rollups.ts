@@ -7,8 +7,9 @@ import { d1 } from "./db.ts";
  * dB values L (null for a quantity that is not in dB); these functions divide by the scale, so
  * callers (series routes, indicators) never see stored units.
  *
- * Nothing writes these tables but the triggers on readings (migration 0006), in the transaction of
- * the readings write, and the rebuild below (backfill). A writer of readings has nothing to do for
+ * Nothing writes these tables but the triggers on readings (migration 0006) — and, for the daily
+ * statistics of hourly means (rollup_day_hourly), the triggers on rollup_hour (migration 0007) —
+ * in the transaction of the readings write, and the rebuild below (backfill). A writer of readings has nothing to do for
  * them — except never to use INSERT OR REPLACE on readings (no trigger sees the replaced row).
  *
  * Pass the database of the devices' territory (store/shard.ts territoryDb). Devices are ids, as
@@ -195,74 +196,137 @@ export async function listDevicesWithData(db: D1Database): Promise<number[]> {
   return results.map((r) => r.id);
 }
 
-/** Per device × quantity × local day: statistics of the day's hourly means (ATMO, noise periods). */
-export interface HourMeanStats {
-  deviceId: number;
-  quantity: string;
-  /** The local date the hours are counted to (see `dayStartHour`). */
-  day: string;
-  /** Hours with data. */
+/** A day's hourly means of one quantity: hours with data, largest hourly mean, mean of the hourly means (real units). */
+export interface HourlyMeanStats {
   hours: number;
-  /** Smallest, largest and sum of the hourly means (real units). */
-  meanMin: number;
   meanMax: number;
-  meanSum: number;
-  /** Σ over the hours of energy / count = Σ 10^(LAeq_h/10) for a dB quantity (energetic means of periods), else null. */
-  energyMeanSum: number | null;
+  meanOfMeans: number;
 }
 
-export interface HourMeanStatsQuery {
-  deviceIds: readonly number[];
-  quantity: string | readonly string[];
-  /** Local days, both included. */
-  from: string;
-  to: string;
-  /** Local hour at which a day starts (noise days run 06:00 → 06:00); default 0. */
-  dayStartHour?: number;
-  /** Only hours whose local start hour h is in [fromHour, toHour), or, when fromHour > toHour, past midnight (22 → 6). */
-  window?: { fromHour: number; toHour: number };
+/** One local day of listHighestHourlyMeanDays: per quantity key, the highest statistics over the devices, or null. */
+export interface HighestHourlyMeanDay {
+  /** Local date, "YYYY-MM-DD". */
+  day: string;
+  values: Record<string, HourlyMeanStats | null>;
 }
 
 /**
- * Daily statistics of hourly means, computed in SQL from rollup_hour, for indicators over long
- * ranges (a year of ATMO for a commune is 365 rows per station and pollutant instead of 8,760).
- * The UTC → Europe/Paris offset comes from paris_offsets joined by interval: each offset period
- * in the range is one range seek per device × quantity, not a lookup per hour.
+ * For local days from..to (both included), per quantity key, the highest over the devices of each
+ * statistic of the day's hourly means — counting only the devices with at least `minHours` hours
+ * of that key that day — and how many of the devices have any such day. What a commune's ATMO
+ * needs: its sub-index is the highest of its stations', and a class is a non-decreasing function of
+ * the concentration, so the class of the highest concentration is the highest class. Read from
+ * rollup_day_hourly (migration 0007) and pivoted in SQL to one row per day (a year of a commune is
+ * 365 rows, not 365 per station and key: each row returned costs more than the seeks that make it).
+ * Only concentrations (ug/m3) and sound levels (dB) are summarised (the migration says why). A key
+ * whose definition changed during a day (migration 0003) counts each definition's part of the day
+ * as a device of its own.
  *
  * @example
- * // ATMO: NO2 daily maximum hourly mean and hours with data, per station
- * await listHourMeanStats(db, { deviceIds: stations, quantity: "air.no2", from: "2026-01-01", to: "2026-12-31" });
- * // Noise: Σ 10^(LAeq_h/10) over 22:00–06:00, counted to the day the night starts
- * await listHourMeanStats(db, { deviceIds: [id], quantity: "sound.laeq", from, to, dayStartHour: 6, window: { fromHour: 22, toHour: 6 } });
+ * await listHighestHourlyMeanDays(db, { deviceIds: stations, quantity: ["air.no2", "air.pm10"], from: "2026-07-01", to: "2026-07-01", minHours: 18 });
+ * // { devices: 3, days: [{ day: "2026-07-01", values: { "air.no2": { hours: 24, meanMax: 61.5, meanOfMeans: 30.2 }, "air.pm10": null } }] }
  */
-export async function listHourMeanStats(db: D1Database, q: HourMeanStatsQuery): Promise<HourMeanStats[]> {
+export async function listHighestHourlyMeanDays(
+  db: D1Database,
+  q: { deviceIds: readonly number[]; quantity: readonly string[]; from: string; to: string; minHours: number },
+): Promise<{ devices: number; days: HighestHourlyMeanDay[] }> {
+  if (q.deviceIds.length === 0 || q.quantity.length === 0) return { devices: 0, days: [] };
+  // ?1 devices, ?2 keys (JSON), ?3 from, ?4 to, ?5 minHours; q.pos is the key's index in q.quantity.
+  const from = `json_each(?1) AS d
+    CROSS JOIN (SELECT quantities.id AS id, k.key AS pos, pow(10.0, decimals) AS scale FROM json_each(?2) AS k JOIN quantities ON quantities.key = k.value) AS q
+    CROSS JOIN rollup_day_hourly AS r
+    WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.day >= ?3 AND r.day <= ?4`;
+  const columns = q.quantity.map((_, i) => {
+    const when = `WHEN q.pos = ${i} AND r.hours >= ?5`;
+    return `max(CASE ${when} THEN r.hours END) AS h${i}, max(CASE ${when} THEN r.mean_max / q.scale END) AS x${i},
+            max(CASE ${when} THEN r.mean_sum / q.scale / r.hours END) AS m${i}`;
+  });
+  const params = [JSON.stringify(q.deviceIds), JSON.stringify(q.quantity), q.from, q.to, q.minHours];
+  const [devices, days] = await d1(() =>
+    db.batch<Record<string, number | string | null>>([
+      db.prepare(`SELECT count(DISTINCT r.device_id) AS n FROM ${from}`).bind(...params.slice(0, 4)),
+      db.prepare(`SELECT r.day AS day, ${columns.join(", ")} FROM ${from} GROUP BY r.day ORDER BY r.day`).bind(...params),
+    ]),
+  );
+  return {
+    devices: Number(devices?.results[0]?.n ?? 0),
+    days: (days?.results ?? []).map((r) => ({
+      day: String(r.day),
+      values: Object.fromEntries(
+        q.quantity.map((key, i) => [key, r[`h${i}`] === null ? null : { hours: Number(r[`h${i}`]), meanMax: Number(r[`x${i}`]), meanOfMeans: Number(r[`m${i}`]) }]),
+      ),
+    })),
+  };
+}
+
+/** One device × noise day × period: hours with data and the mean over them of 10^(LAeq_h/10). */
+export interface NoisePeriodEnergy {
+  deviceId: number;
+  /** The noise day D, which runs from 06:00 on D to 06:00 on D+1 (local). */
+  day: string;
+  period: "day" | "evening" | "night";
+  hours: number;
+  /** The period's energetic mean is 10·log10(meanEnergy). */
+  meanEnergy: number;
+}
+
+interface BandRow {
+  deviceId: number;
+  day: string;
+  h0006: number;
+  e0006: number | null;
+  h0618: number;
+  e0618: number | null;
+  h1822: number;
+  e1822: number | null;
+  h2224: number;
+  e2224: number | null;
+}
+
+/**
+ * The noise periods of a sound level (default `sound.laeq`) for noise days from..to, from the
+ * local-hour bands of rollup_day_hourly: day 06–18 and evening 18–22 of D, night 22–24 of D plus
+ * 00–06 of D+1. Periods without an hour of data have no row.
+ *
+ * @example
+ * await listNoisePeriods(db, { deviceIds: [7], from: "2026-07-14", to: "2026-07-14" });
+ * // [{ deviceId: 7, day: "2026-07-14", period: "day", hours: 12, meanEnergy: 3.2e6 }, { …, period: "evening" }, { …, period: "night", hours: 8 }]
+ */
+export async function listNoisePeriods(db: D1Database, q: { deviceIds: readonly number[]; quantity?: string; from: string; to: string }): Promise<NoisePeriodEnergy[]> {
   if (q.deviceIds.length === 0) return [];
-  const shift = (q.dayStartHour ?? 0) * 3_600_000;
-  // A margin of a day each side: the days themselves are selected by their computed date.
-  const fromMs = Date.parse(`${q.from}T00:00:00Z`) - 86_400_000 + shift;
-  const toMs = Date.parse(`${q.to}T00:00:00Z`) + 2 * 86_400_000 + shift;
-  const w = q.window ?? { fromHour: 0, toHour: 24 };
-  const localHour = "(((r.hour + o.offset_ms) / 3600000) % 24)";
-  const windowSql = w.fromHour <= w.toHour ? `AND ${localHour} >= ?7 AND ${localHour} < ?8` : `AND (${localHour} >= ?7 OR ${localHour} < ?8)`;
-  const sql = `
-    SELECT r.device_id AS deviceId, q.key AS quantity, date((r.hour + o.offset_ms - ?6) / 1000, 'unixepoch') AS day,
-           count(*) AS hours, min(r.sum / r.count / q.scale) AS meanMin, max(r.sum / r.count / q.scale) AS meanMax,
-           sum(r.sum / r.count / q.scale) AS meanSum, sum(r.energy / r.count) AS energyMeanSum
-    FROM (SELECT from_ms, coalesce(lead(from_ms) OVER (ORDER BY from_ms), 9000000000000000) AS to_ms, offset_ms FROM paris_offsets) AS o
-    CROSS JOIN json_each(?1) AS d
-    CROSS JOIN (SELECT id, key, pow(10.0, decimals) AS scale FROM quantities WHERE key IN (SELECT value FROM json_each(?2))) AS q
-    CROSS JOIN rollup_hour AS r
-    WHERE o.to_ms > ?4 AND o.from_ms < ?5
-      AND r.device_id = d.value AND r.quantity_id = q.id AND r.hour >= max(o.from_ms, ?4) AND r.hour < min(o.to_ms, ?5)
-      ${windowSql}
-      AND date((r.hour + o.offset_ms - ?6) / 1000, 'unixepoch') BETWEEN ?3 AND ?9
-    GROUP BY r.device_id, q.key, day
-    ORDER BY r.device_id, q.key, day`;
   const { results } = await d1(() =>
     db
-      .prepare(sql)
-      .bind(JSON.stringify(q.deviceIds), keys(q.quantity), q.from, fromMs, toMs, shift, w.fromHour, w.toHour, q.to)
-      .all<HourMeanStats>(),
+      .prepare(
+        `SELECT r.device_id AS deviceId, r.day AS day,
+                sum(r.hours_0006) AS h0006, sum(r.energy_0006) AS e0006, sum(r.hours_0618) AS h0618, sum(r.energy_0618) AS e0618,
+                sum(r.hours_1822) AS h1822, sum(r.energy_1822) AS e1822, sum(r.hours_2224) AS h2224, sum(r.energy_2224) AS e2224
+         FROM json_each(?1) AS d
+         CROSS JOIN (SELECT id FROM quantities WHERE key = ?2) AS q
+         CROSS JOIN rollup_day_hourly AS r
+         WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.day >= ?3 AND r.day <= ?4
+         GROUP BY r.device_id, r.day
+         ORDER BY r.device_id, r.day`,
+      )
+      .bind(JSON.stringify(q.deviceIds), q.quantity ?? "sound.laeq", q.from, nextLocalDate(q.to))
+      .all<BandRow>(),
   );
-  return results;
+  const rows = new Map(results.map((r) => [`${r.deviceId}/${r.day}`, r]));
+  const out: NoisePeriodEnergy[] = [];
+  const push = (deviceId: number, day: string, period: NoisePeriodEnergy["period"], hours: number, energy: number | null) => {
+    if (hours > 0 && energy !== null) out.push({ deviceId, day, period, hours, meanEnergy: energy / hours });
+  };
+  for (const deviceId of [...new Set(results.map((r) => r.deviceId))]) {
+    for (let day = q.from; day <= q.to; day = nextLocalDate(day)) {
+      const today = rows.get(`${deviceId}/${day}`);
+      const tomorrow = rows.get(`${deviceId}/${nextLocalDate(day)}`);
+      if (today) {
+        push(deviceId, day, "day", today.h0618, today.e0618);
+        push(deviceId, day, "evening", today.h1822, today.e1822);
+      }
+      push(deviceId, day, "night", (today?.h2224 ?? 0) + (tomorrow?.h0006 ?? 0), (today?.e2224 ?? 0) + (tomorrow?.e0006 ?? 0));
+    }
+  }
+  return out;
 }
+
+const nextLocalDate = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
