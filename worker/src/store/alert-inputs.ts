@@ -73,8 +73,8 @@ export function trendPlan(fromMs: number, toMs: number): TrendPlan {
  * SQL columns (JSON arrays) from which trendSums puts together the least-squares sums of the
  * readings of quantity rows `rows` (a CTE of id, scale) of device `dev` over a TrendPlan, and the
  * values of their parameters, numbered from `first`; `origin` is the SQL of x's origin (ms).
- * Per segment: [n, Σv, Στ, Στ², Στv] over its days (v real); then [n, Σx, Σy, Σx², Σxy] of the
- * readings of both ranges, signed.
+ * Per segment: [n, Σv, Στ, Στ², Στv] over its days (v real); then per range [n, Σx, Σy, Σx², Σxy]
+ * of its readings (trendSums applies the range's sign).
  */
 export function trendSql(dev: string, rows: string, plan: TrendPlan, origin: string, first: number): { columns: string[]; params: number[] } {
   let n = first;
@@ -88,16 +88,13 @@ export function trendSql(dev: string, rows: string, plan: TrendPlan, origin: str
       FROM ${rows} AS q CROSS JOIN trend_day AS b
       WHERE b.device_id = ${dev} AND b.quantity_id = q.id AND b.day >= ${param(from)} AND b.day <= ${param(to)})`,
   );
-  const [[s1, lo1, hi1], [s2, lo2, hi2]] = plan.ranges;
-  const [a, b, c, d] = [param(lo1), param(hi1), param(lo2), param(hi2)];
-  const [g1, g2] = [param(s1), param(s2)];
-  const arm = (lo: string, hi: string, sign: string) => `SELECT ${sign} AS g, (r.time - ${origin}) / 86400000.0 AS x, r.value / q.scale AS y
-      FROM ${rows} AS q CROSS JOIN readings AS r WHERE r.device_id = ${dev} AND r.quantity_id = q.id AND r.time >= ${lo} AND r.time <= ${hi}`;
-  // Two arms, not one OR of two ranges: an OR would read every reading of the device.
-  columns.push(`(SELECT json_array(total(g), total(g * x), total(g * y), total(g * x * x), total(g * x * y)) FROM (
-      ${arm(a, b, g1)}
-      UNION ALL
-      ${arm(c, d, g2)}))`);
+  // Each range in its own simple aggregate (signed in JS): cheaper than a UNION, and an OR of the
+  // two ranges would read every reading of the device.
+  for (const [, lo, hi] of plan.ranges) {
+    columns.push(`(SELECT json_array(count(*), total(x), total(y), total(x * x), total(x * y)) FROM (
+      SELECT (r.time - ${origin}) / 86400000.0 AS x, r.value / q.scale AS y FROM ${rows} AS q CROSS JOIN readings AS r
+      WHERE r.device_id = ${dev} AND r.quantity_id = q.id AND r.time >= ${param(lo)} AND r.time <= ${param(hi)}))`);
+  }
   return { columns, params };
 }
 
@@ -118,26 +115,36 @@ export function trendSums(plan: TrendPlan, origin: number, columns: readonly str
     s.sxx += t2 + 2 * c * t + n! * c * c;
     s.sxy += tv + c * sv!;
   });
-  const [n, sx, sy, sxx, sxy] = JSON.parse(columns[plan.segments.length]!) as number[];
-  s.n += n!;
-  s.sx += sx!;
-  s.sy += sy!;
-  s.sxx += sxx!;
-  s.sxy += sxy!;
+  plan.ranges.forEach(([sign], i) => {
+    const [n, sx, sy, sxx, sxy] = JSON.parse(columns[plan.segments.length + i]!) as number[];
+    s.n += sign * n!;
+    s.sx += sign * sx!;
+    s.sy += sign * sy!;
+    s.sxx += sign * sxx!;
+    s.sxy += sign * sxy!;
+  });
   return s.n > 0 ? s : null;
 }
 
 /**
  * SQL of the latest reading of the quantity rows `rows` (a CTE of id, scale) of device `dev` with
- * time in (lo, hi]: [time, real value] as JSON, or its value or time alone: one seek per row for
- * its max(time), one more for the reading at the latest.
+ * time in (lo, hi]: [time, real value] as JSON, or its value or time alone: per quantity row a seek
+ * for its max(time) and one for the reading there; the latest over the rows wins.
  */
 function latestSql(dev: string, rows: string, lo: string, hi: string, what: "json" | "value" | "time" = "json"): string {
-  // max() of one quantity row is a single seek; over an IN list SQLite would read the whole range.
-  const max = `(SELECT max((SELECT max(lm.time) FROM readings AS lm WHERE lm.device_id = ${dev} AND lm.quantity_id = lx.id AND lm.time > ${lo} AND lm.time <= ${hi})) FROM ${rows} AS lx)`;
-  if (what === "time") return max;
-  const out = what === "json" ? "json_array(lr.time, lr.value / lk.scale)" : "lr.value / lk.scale";
-  return `(SELECT ${out} FROM ${rows} AS lk CROSS JOIN readings AS lr WHERE lr.device_id = ${dev} AND lr.quantity_id = lk.id AND lr.time = ${max} LIMIT 1)`;
+  // max() of one quantity row is a single seek (over an IN list SQLite would read the whole range).
+  if (what === "time") {
+    return `(SELECT max((SELECT max(lm.time) FROM readings AS lm WHERE lm.device_id = ${dev} AND lm.quantity_id = lx.id AND lm.time > ${lo} AND lm.time <= ${hi})) FROM ${rows} AS lx)`;
+  }
+  if (what === "value") {
+    // The reading at the latest time over the rows (no sort: this one runs per scanned reading).
+    return `(SELECT lr.value / lk.scale FROM ${rows} AS lk CROSS JOIN readings AS lr
+      WHERE lr.device_id = ${dev} AND lr.quantity_id = lk.id AND lr.time = ${latestSql(dev, rows, lo, hi, "time")} LIMIT 1)`;
+  }
+  const out = "json_array(lr.time, lr.value / lk.scale)";
+  return `(SELECT ${out} FROM ${rows} AS lk CROSS JOIN readings AS lr WHERE lr.device_id = ${dev} AND lr.quantity_id = lk.id
+      AND lr.time = (SELECT max(lm.time) FROM readings AS lm WHERE lm.device_id = ${dev} AND lm.quantity_id = lk.id AND lm.time > ${lo} AND lm.time <= ${hi})
+      ORDER BY lr.time DESC LIMIT 1)`;
 }
 
 const BATTERY_ROWS = "(SELECT id, pow(10.0, decimals) AS scale FROM quantities WHERE key = 'battery')";
@@ -213,6 +220,8 @@ interface Row {
   profile: string | null;
   codec: string | null;
   tags: string;
+  is_bin: number;
+  has_battery: number;
   uplinks: string | null;
   interval: string | null;
   battery_last: string | null;
@@ -262,7 +271,10 @@ export async function loadAlertInputs(db: D1Database, access: ReadAccess, q: Ale
     qbat AS MATERIALIZED ${BATTERY_ROWS},
     qint AS MATERIALIZED (SELECT id, pow(10.0, decimals) AS scale FROM quantities WHERE key = 'device.interval'),
     v AS MATERIALIZED (
-      SELECT d.id, d.dev_eui, d.name, d.commune, t.code AS territory, d.public, d.profile, d.codec, d.tags
+      SELECT d.id, d.dev_eui, d.name, d.commune, t.code AS territory, d.public, d.profile, d.codec, d.tags,
+        -- What the device has in its windows: the other columns are read only for those that have it.
+        EXISTS (SELECT 1 FROM qfill AS k CROSS JOIN readings AS r WHERE r.device_id = d.id AND r.quantity_id = k.id AND r.time > ?3 AND r.time <= ?1) AS is_bin,
+        EXISTS (SELECT 1 FROM qbat AS k CROSS JOIN readings AS r WHERE r.device_id = d.id AND r.quantity_id = k.id AND r.time > ?4 AND r.time <= ?1) AS has_battery
       FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id
       WHERE (?2 IS NULL OR d.commune = ?2) AND ${visible}),
     -- A bin's last drop: its latest fill reading whose predecessor (over every fill row) was at least ?6 points higher.
@@ -272,33 +284,37 @@ export async function loadAlertInputs(db: D1Database, access: ReadAccess, q: Ale
         WHERE r.device_id = ${dev} AND r.quantity_id = k.id AND r.time > ?3 AND r.time <= ?1
           AND ${latestSql(dev, "qfill", "?3", "r.time - 1", "value")} - r.value / k.scale >= ?6
         ORDER BY r.time DESC LIMIT 1)) AS drop_at
-      FROM v CROSS JOIN qfill AS k GROUP BY v.id),
+      FROM v CROSS JOIN qfill AS k WHERE v.is_bin GROUP BY v.id),
     -- Its last pickup alarm.
     pk AS MATERIALIZED (
       SELECT v.id, max((
         SELECT r.time FROM readings AS r
         WHERE r.device_id = ${dev} AND r.quantity_id = k.id AND r.time > ?3 AND r.time <= ?1 AND r.value <> 0
         ORDER BY r.time DESC LIMIT 1)) AS pickup_at
-      FROM v CROSS JOIN qpick AS k GROUP BY v.id),
+      FROM v CROSS JOIN qpick AS k WHERE v.is_bin GROUP BY v.id),
     -- Its readings count from the later of the reading before the drop and the pickup.
     w AS MATERIALIZED (
       SELECT dr.id, ${latestSql("dr.id", "qfill", "?3", "dr.drop_at - 1", "time")} AS before, pk.pickup_at
       FROM dr LEFT JOIN pk ON pk.id = dr.id)
     SELECT v.*,
-      (SELECT group_concat(?1 - time) FROM (SELECT time FROM uplinks WHERE device_id = ${dev} AND time <= ?1 ORDER BY time DESC LIMIT ?5)) AS uplinks,
+      (SELECT group_concat(?1 - u.time) FROM uplinks AS u WHERE u.device_id = ${dev} AND u.time <= ?1
+        AND u.time >= coalesce((SELECT time FROM uplinks WHERE device_id = ${dev} AND time <= ?1 ORDER BY time DESC LIMIT 1 OFFSET ?5 - 1), -9e15)) AS uplinks,
       ${latestSql(dev, "qint", "-9e15", "?1")} AS interval,
-      ${trend.columns.map((c, i) => `${c} AS bat${i}`).join(",\n      ")},
-      ${latestSql(dev, "qbat", "?4", "?1")} AS battery_last,
-      ${binSql(dev, "qfill")} AS fills,
-      ${binSql(dev, "qpick")} AS pickups
+      ${trend.columns.map((c, i) => `CASE WHEN v.has_battery THEN ${c} END AS bat${i}`).join(",\n      ")},
+      CASE WHEN v.has_battery THEN ${latestSql(dev, "qbat", "?4", "?1")} END AS battery_last,
+      CASE WHEN v.is_bin THEN ${binSql(dev, "qfill")} END AS fills,
+      CASE WHEN v.is_bin THEN ${binSql(dev, "qpick")} END AS pickups
     FROM v LEFT JOIN w ON w.id = v.id ORDER BY v.dev_eui`;
-  const { results } = await d1(() =>
+  // Rows as arrays (raw): no column names repeated in every row of what D1 hands back.
+  const raw = await d1(() =>
     db
       .prepare(sql)
       .bind(q.at, q.commune, wasteFrom, batteryFrom, q.uplinks, q.emptyingDrop, ...trend.params, ...rule.params)
-      .all<Row>(),
+      .raw<unknown[]>({ columnNames: true }),
   );
-  return results.map((r) => {
+  const [names, ...rows] = raw as [string[], ...unknown[][]];
+  return rows.map((values) => {
+    const r = Object.fromEntries(names.map((name, i) => [name, values[i]])) as unknown as Row;
     const interval = r.interval === null ? null : (JSON.parse(r.interval) as [number, number]);
     return {
       device: {
@@ -312,11 +328,13 @@ export async function loadAlertInputs(db: D1Database, access: ReadAccess, q: Ale
         codec: r.codec,
         tags: JSON.parse(r.tags) as Record<string, string>,
       },
+      // The times from the uplinks-th latest on (more than `uplinks` only when several share its time).
       uplinkTimes: offsets(r.uplinks)
         .map((x) => q.at - x)
-        .sort((a, b) => a - b),
+        .sort((a, b) => a - b)
+        .slice(-q.uplinks),
       interval: interval === null ? null : { time: interval[0], value: interval[1] },
-      battery: batteryFit(plan, q.at, batteryColumns(r as unknown as Record<string, unknown>, trend.columns.length), r.battery_last),
+      battery: r.has_battery ? batteryFit(plan, q.at, batteryColumns(r as unknown as Record<string, unknown>, trend.columns.length), r.battery_last) : null,
       bin: [...pairs(r.fills, "level.fill", r.id, q.at), ...pairs(r.pickups, "alarm.pickup", r.id, q.at)],
     };
   });
