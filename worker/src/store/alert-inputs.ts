@@ -149,8 +149,6 @@ function latestSql(dev: string, rows: string, lo: string, hi: string, what: "jso
 
 const BATTERY_ROWS = "(SELECT id, pow(10.0, decimals) AS scale FROM quantities WHERE key = 'battery')";
 
-/** The battery columns of a row (bat0, bat1, …) in order. */
-const batteryColumns = (row: Record<string, unknown>, count: number) => Array.from({ length: count }, (_, i) => row[`bat${i}`] as string);
 
 /** A fit's sums and latest reading from the statements' columns; null without any reading. */
 function batteryFit(plan: TrendPlan, origin: number, columns: readonly string[], last: string | null): { sums: FitSums; last: number | null } | null {
@@ -176,10 +174,10 @@ export async function loadBatteryFits(db: D1Database, deviceIds: readonly number
          FROM json_each(?1) AS d`,
       )
       .bind(JSON.stringify(deviceIds), fromMs, toMs, ...trend.params)
-      .all<{ id: number; last: string | null }>(),
+      .all<Record<string, string | null> & { id: number; last: string | null }>(),
   );
   for (const r of results) {
-    const fit = batteryFit(plan, toMs, batteryColumns(r, trend.columns.length), r.last);
+    const fit = batteryFit(plan, toMs, trend.columns.map((_, i) => r[`bat${i}`] as string), r.last);
     if (fit) out.set(r.id, fit);
   }
   return out;
@@ -210,24 +208,6 @@ export interface AlertInputsQuery {
   emptyingDrop: number;
 }
 
-interface Row {
-  id: number;
-  dev_eui: string;
-  name: string;
-  commune: string;
-  territory: string;
-  public: number;
-  profile: string | null;
-  codec: string | null;
-  tags: string;
-  is_bin: number;
-  has_battery: number;
-  uplinks: string | null;
-  interval: string | null;
-  battery_last: string | null;
-  fills: string | null;
-  pickups: string | null;
-}
 
 /** "a,b,c" → numbers (group_concat of numbers; null for none). */
 const offsets = (s: string | null): number[] => (s === null ? [] : s.split(",").map(Number));
@@ -297,8 +277,7 @@ export async function loadAlertInputs(db: D1Database, access: ReadAccess, q: Ale
       SELECT dr.id, ${latestSql("dr.id", "qfill", "?3", "dr.drop_at - 1", "time")} AS before, pk.pickup_at
       FROM dr LEFT JOIN pk ON pk.id = dr.id)
     SELECT v.*,
-      (SELECT group_concat(?1 - u.time) FROM uplinks AS u WHERE u.device_id = ${dev} AND u.time <= ?1
-        AND u.time >= coalesce((SELECT time FROM uplinks WHERE device_id = ${dev} AND time <= ?1 ORDER BY time DESC LIMIT 1 OFFSET ?5 - 1), -9e15)) AS uplinks,
+      (SELECT group_concat(?1 - time) FROM (SELECT time FROM uplinks WHERE device_id = ${dev} AND time <= ?1 ORDER BY time DESC LIMIT ?5)) AS uplinks,
       ${latestSql(dev, "qint", "-9e15", "?1")} AS interval,
       ${trend.columns.map((c, i) => `CASE WHEN v.has_battery THEN ${c} END AS bat${i}`).join(",\n      ")},
       CASE WHEN v.has_battery THEN ${latestSql(dev, "qbat", "?4", "?1")} END AS battery_last,
@@ -313,29 +292,34 @@ export async function loadAlertInputs(db: D1Database, access: ReadAccess, q: Ale
       .raw<unknown[]>({ columnNames: true }),
   );
   const [names, ...rows] = raw as [string[], ...unknown[][]];
-  return rows.map((values) => {
-    const r = Object.fromEntries(names.map((name, i) => [name, values[i]])) as unknown as Row;
-    const interval = r.interval === null ? null : (JSON.parse(r.interval) as [number, number]);
+  // Column positions by name, once: an object per row costs more than all the rest here.
+  const position = new Map(names.map((name, i) => [name, i]));
+  const p = (name: string) => position.get(name)!;
+  const [id, devEui, name, commune, territory, pub, profile, codec, tags, uplinks, interval, last, fills, pickups, hasBattery] = [
+    "id", "dev_eui", "name", "commune", "territory", "public", "profile", "codec", "tags", "uplinks", "interval", "battery_last", "fills", "pickups", "has_battery",
+  ].map(p) as number[];
+  const bat = trend.columns.map((_, i) => p(`bat${i}`));
+  return rows.map((r) => {
+    const deviceId = r[id!] as number;
+    const declared = r[interval!] === null ? null : (JSON.parse(r[interval!] as string) as [number, number]);
     return {
       device: {
-        id: r.id,
-        devEui: r.dev_eui,
-        name: r.name,
-        commune: r.commune,
-        territory: r.territory,
-        public: r.public === 1,
-        profile: r.profile,
-        codec: r.codec,
-        tags: JSON.parse(r.tags) as Record<string, string>,
+        id: deviceId,
+        devEui: r[devEui!] as string,
+        name: r[name!] as string,
+        commune: r[commune!] as string,
+        territory: r[territory!] as string,
+        public: r[pub!] === 1,
+        profile: r[profile!] as string | null,
+        codec: r[codec!] as string | null,
+        tags: JSON.parse(r[tags!] as string) as Record<string, string>,
       },
-      // The times from the uplinks-th latest on (more than `uplinks` only when several share its time).
-      uplinkTimes: offsets(r.uplinks)
+      uplinkTimes: offsets(r[uplinks!] as string | null)
         .map((x) => q.at - x)
-        .sort((a, b) => a - b)
-        .slice(-q.uplinks),
-      interval: interval === null ? null : { time: interval[0], value: interval[1] },
-      battery: r.has_battery ? batteryFit(plan, q.at, batteryColumns(r as unknown as Record<string, unknown>, trend.columns.length), r.battery_last) : null,
-      bin: [...pairs(r.fills, "level.fill", r.id, q.at), ...pairs(r.pickups, "alarm.pickup", r.id, q.at)],
+        .sort((a, b) => a - b),
+      interval: declared === null ? null : { time: declared[0], value: declared[1] },
+      battery: r[hasBattery!] ? batteryFit(plan, q.at, bat.map((i) => r[i] as string), r[last!] as string | null) : null,
+      bin: [...pairs(r[fills!] as string | null, "level.fill", deviceId, q.at), ...pairs(r[pickups!] as string | null, "alarm.pickup", deviceId, q.at)],
     };
   });
 }
