@@ -132,19 +132,23 @@ export function trendSums(plan: TrendPlan, origin: number, columns: readonly str
  * for its max(time) and one for the reading there; the latest over the rows wins.
  */
 function latestSql(dev: string, rows: string, lo: string, hi: string, what: "json" | "value" | "time" = "json"): string {
-  // max() of one quantity row is a single seek (over an IN list SQLite would read the whole range).
-  if (what === "time") {
-    return `(SELECT max((SELECT max(lm.time) FROM readings AS lm WHERE lm.device_id = ${dev} AND lm.quantity_id = lx.id AND lm.time > ${lo} AND lm.time <= ${hi})) FROM ${rows} AS lx)`;
-  }
-  if (what === "value") {
-    // The reading at the latest time over the rows (no sort: this one runs per scanned reading).
-    return `(SELECT lr.value / lk.scale FROM ${rows} AS lk CROSS JOIN readings AS lr
-      WHERE lr.device_id = ${dev} AND lr.quantity_id = lk.id AND lr.time = ${latestSql(dev, rows, lo, hi, "time")} LIMIT 1)`;
-  }
-  const out = "json_array(lr.time, lr.value / lk.scale)";
-  return `(SELECT ${out} FROM ${rows} AS lk CROSS JOIN readings AS lr WHERE lr.device_id = ${dev} AND lr.quantity_id = lk.id
-      AND lr.time = (SELECT max(lm.time) FROM readings AS lm WHERE lm.device_id = ${dev} AND lm.quantity_id = lk.id AND lm.time > ${lo} AND lm.time <= ${hi})
-      ORDER BY lr.time DESC LIMIT 1)`;
+  return `CASE WHEN (SELECT count(*) FROM ${rows}) = 1 THEN ${latestOfOneRow(dev, rows, lo, hi, what)} ELSE ${latestOfRows(dev, rows, lo, hi, what)} END`;
+}
+
+/** The usual case, a key with one quantity row: one descending seek (its id is a constant of the statement). */
+function latestOfOneRow(dev: string, rows: string, lo: string, hi: string, what: "json" | "value" | "time"): string {
+  const where = `lr.device_id = ${dev} AND lr.quantity_id = (SELECT id FROM ${rows}) AND lr.time > ${lo} AND lr.time <= ${hi}`;
+  if (what === "time") return `(SELECT max(lr.time) FROM readings AS lr WHERE ${where})`;
+  const out = what === "json" ? `json_array(lr.time, lr.value / (SELECT scale FROM ${rows}))` : `lr.value / (SELECT scale FROM ${rows})`;
+  return `(SELECT ${out} FROM readings AS lr WHERE ${where} ORDER BY lr.time DESC LIMIT 1)`;
+}
+
+/** A key with retired rows: the latest over its rows (max() of one row is a single seek; over an IN list SQLite would read the range). */
+function latestOfRows(dev: string, rows: string, lo: string, hi: string, what: "json" | "value" | "time"): string {
+  const time = `(SELECT max((SELECT max(lm.time) FROM readings AS lm WHERE lm.device_id = ${dev} AND lm.quantity_id = lx.id AND lm.time > ${lo} AND lm.time <= ${hi})) FROM ${rows} AS lx)`;
+  if (what === "time") return time;
+  const out = what === "json" ? "json_array(lr.time, lr.value / lk.scale)" : "lr.value / lk.scale";
+  return `(SELECT ${out} FROM ${rows} AS lk CROSS JOIN readings AS lr WHERE lr.device_id = ${dev} AND lr.quantity_id = lk.id AND lr.time = ${time} LIMIT 1)`;
 }
 
 const BATTERY_ROWS = "(SELECT id, pow(10.0, decimals) AS scale FROM quantities WHERE key = 'battery')";
