@@ -23,9 +23,10 @@ const QUIET = "5000000000000003";
 const HIDDEN = "5000000000000004";
 let sensor = 0;
 let bin = 0;
+let admin = "";
 
 beforeAll(async () => {
-  const { admin } = await setUpRegistry();
+  ({ admin } = await setUpRegistry());
   await registerDevice(admin, SENSOR, { profile: "env" });
   await registerDevice(admin, BIN, { profile: "waste", tags: { fillThreshold: "70" } });
   await registerDevice(admin, QUIET, { profile: "env", commune: "13055" });
@@ -140,5 +141,48 @@ describe("loadAlertInputs", () => {
     expect(all.map((i) => i.device.devEui)).toEqual([SENSOR, BIN, QUIET]);
     const priv = await loadAlertInputs(env.DB, { ...ANONYMOUS, keyId: 1, private: true }, { commune: null, at: T, uplinks: 20, batteryDays: 30, wasteLookbackDays: 60, emptyingDrop: 30 });
     expect(priv.map((i) => i.device.devEui)).toEqual([SENSOR, BIN, QUIET, HIDDEN]);
+  });
+});
+
+describe("a key with a retired quantity row (migration 0003)", () => {
+  it("reads across the key's rows as the raw queries do: the latest over them, a drop from one to the other", async () => {
+    const OLD = "5000000000000005";
+    await registerDevice(admin, OLD, { profile: "waste", commune: "83137" });
+    const old = await deviceId(OLD);
+    // A retired row of each key, stored with 3 decimals, and readings under it.
+    const retired = async (key: string, rows: [number, number][]) => {
+      const q = await env.DB.prepare("SELECT unit, encoding FROM quantities WHERE key = ?1 AND retired_at IS NULL").bind(key).first<{ unit: string; encoding: string }>();
+      const { meta } = await env.DB.prepare("INSERT INTO quantities (key, unit, encoding, labels, decimals, retired_at) VALUES (?1, ?2, ?3, NULL, 3, 1)").bind(key, q!.unit, q!.encoding).run();
+      const id = meta.last_row_id;
+      for (const [time, value] of rows) {
+        await env.DB.prepare("INSERT INTO readings (device_id, quantity_id, time, value) VALUES (?1, ?2, ?3, ?4)").bind(old, id, time, Math.round(value * 1000)).run();
+      }
+    };
+    // Fill: 40 → 75 under the retired row until T − 10 h, then 20, 22… under the current one: the last drop spans the rows.
+    await retired("level.fill", Array.from({ length: 8 }, (_, i): [number, number] => [T - (17 - i) * H, 40 + 5 * i]));
+    await seedReadings(OLD, "level.fill", Array.from({ length: 10 }, (_, i): [number, number] => [T - (9 - i) * H, 20 + 2 * i]));
+    // Battery: 25 days under the retired row, then 10 under the current one; interval: the retired row's is the later.
+    await retired("battery", Array.from({ length: 25 }, (_, i): [number, number] => [T - (35 - i) * D + 3 * H, 3.5 - 0.01 * i]));
+    await seedReadings(OLD, "battery", Array.from({ length: 10 }, (_, i): [number, number] => [T - (10 - i) * D + 5 * H, 3.2 - 0.01 * i]));
+    await retired("device.interval", [[T - 2 * D, 300]]);
+    await seedReadings(OLD, "device.interval", [[T - 5 * D, 600]]);
+
+    const [got] = await loadAlertInputs(env.DB, ANONYMOUS, { commune: "83137", at: T, uplinks: 20, batteryDays: 30, wasteLookbackDays: 60, emptyingDrop: 30 });
+    expect(got!.device.devEui).toBe(OLD);
+    const start = (await loadLastEmptyings(env.DB, [old], 30, T - 60 * D, T)).get(old)!;
+    expect(start).toBe(T - 10 * H);
+    const want = await loadReadingsFrom(env.DB, new Map([[old, start]]), ["level.fill", "alarm.pickup"], T);
+    const byTime = (x: { time: number; key: string }, y: { time: number; key: string }) => x.time - y.time || x.key.localeCompare(y.key);
+    expect([...got!.bin].sort(byTime)).toEqual([...want].sort(byTime));
+    expect(got!.bin.find((r) => r.time === T - 10 * H)?.value).toBe(75);
+
+    const [declared] = await loadLastReadingsBefore(env.DB, [old], ["device.interval"], T + 1);
+    expect(got!.interval).toEqual({ time: T - 2 * D, value: 300 });
+    expect(declared).toMatchObject({ time: T - 2 * D, value: 300 });
+
+    const fit = (await loadFitSums(env.DB, [old], "battery", T - 30 * D, T, T)).get(old)!;
+    expect(got!.battery!.sums.n).toBe(fit.sums.n);
+    expect(got!.battery!.last).toBe(fit.last);
+    for (const k of ["sx", "sy", "sxx", "sxy"] as const) expect(Math.abs(got!.battery!.sums[k] - fit.sums[k])).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(fit.sums[k])));
   });
 });
