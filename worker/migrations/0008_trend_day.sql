@@ -31,7 +31,7 @@ WHERE q.key = 'battery' AND r.device_id = d.id AND r.quantity_id = q.id
 GROUP BY r.device_id, r.quantity_id, r.time - r.time % 86400000;
 
 CREATE TRIGGER readings_trend_insert AFTER INSERT ON readings
-WHEN NEW.quantity_id IN (SELECT id FROM quantities WHERE key = 'battery')
+WHEN (SELECT key FROM quantities WHERE id = NEW.quantity_id) = 'battery'
 BEGIN
   INSERT INTO trend_day (device_id, quantity_id, day, count, sum, t_sum, t2_sum, tv_sum)
   VALUES (NEW.device_id, NEW.quantity_id, NEW.time - NEW.time % 86400000, 1, NEW.value,
@@ -41,7 +41,7 @@ BEGIN
 END;
 
 CREATE TRIGGER readings_trend_delete AFTER DELETE ON readings
-WHEN OLD.quantity_id IN (SELECT id FROM quantities WHERE key = 'battery')
+WHEN (SELECT key FROM quantities WHERE id = OLD.quantity_id) = 'battery'
 BEGIN
   UPDATE trend_day SET count = count - 1, sum = sum - OLD.value, t_sum = t_sum - OLD.time % 2764800000,
     t2_sum = t2_sum - (OLD.time % 2764800000) * (OLD.time % 2764800000), tv_sum = tv_sum - (OLD.time % 2764800000) * OLD.value
@@ -53,18 +53,18 @@ END;
 -- A changed value (ON CONFLICT DO UPDATE): the old reading out, the new one in.
 CREATE TRIGGER readings_trend_update AFTER UPDATE ON readings
 WHEN (OLD.value IS NOT NEW.value OR OLD.time IS NOT NEW.time OR OLD.device_id IS NOT NEW.device_id OR OLD.quantity_id IS NOT NEW.quantity_id)
-  AND (OLD.quantity_id IN (SELECT id FROM quantities WHERE key = 'battery') OR NEW.quantity_id IN (SELECT id FROM quantities WHERE key = 'battery'))
+  AND ((SELECT key FROM quantities WHERE id = OLD.quantity_id) = 'battery' OR (SELECT key FROM quantities WHERE id = NEW.quantity_id) = 'battery')
 BEGIN
   UPDATE trend_day SET count = count - 1, sum = sum - OLD.value, t_sum = t_sum - OLD.time % 2764800000,
     t2_sum = t2_sum - (OLD.time % 2764800000) * (OLD.time % 2764800000), tv_sum = tv_sum - (OLD.time % 2764800000) * OLD.value
   WHERE device_id = OLD.device_id AND quantity_id = OLD.quantity_id AND day = OLD.time - OLD.time % 86400000
-    AND OLD.quantity_id IN (SELECT id FROM quantities WHERE key = 'battery');
+    AND (SELECT key FROM quantities WHERE id = OLD.quantity_id) = 'battery';
   DELETE FROM trend_day
   WHERE device_id = OLD.device_id AND quantity_id = OLD.quantity_id AND day = OLD.time - OLD.time % 86400000 AND count <= 0;
   INSERT INTO trend_day (device_id, quantity_id, day, count, sum, t_sum, t2_sum, tv_sum)
   SELECT NEW.device_id, NEW.quantity_id, NEW.time - NEW.time % 86400000, 1, NEW.value,
     NEW.time % 2764800000, (NEW.time % 2764800000) * (NEW.time % 2764800000), (NEW.time % 2764800000) * NEW.value
-  WHERE NEW.quantity_id IN (SELECT id FROM quantities WHERE key = 'battery')
+  WHERE (SELECT key FROM quantities WHERE id = NEW.quantity_id) = 'battery'
   ON CONFLICT DO UPDATE SET count = count + 1, sum = sum + excluded.sum, t_sum = t_sum + excluded.t_sum,
     t2_sum = t2_sum + excluded.t2_sum, tv_sum = tv_sum + excluded.tv_sum;
 END;
