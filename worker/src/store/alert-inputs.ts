@@ -258,7 +258,8 @@ export async function loadAlertInputs(db: D1Database, access: ReadAccess, q: Ale
       SELECT d.id, d.dev_eui, d.name, d.commune, t.code AS territory, d.public, d.profile, d.codec, d.tags,
         -- What the device has in its windows: the other columns are read only for those that have it.
         EXISTS (SELECT 1 FROM qfill AS k CROSS JOIN readings AS r WHERE r.device_id = d.id AND r.quantity_id = k.id AND r.time > ?3 AND r.time <= ?1) AS is_bin,
-        EXISTS (SELECT 1 FROM qbat AS k CROSS JOIN readings AS r WHERE r.device_id = d.id AND r.quantity_id = k.id AND r.time > ?4 AND r.time <= ?1) AS has_battery
+        -- The latest battery reading of the window: null for a device without any there.
+        ${latestSql("d.id", "qbat", "?4", "?1")} AS battery_last
       FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id
       WHERE (?2 IS NULL OR d.commune = ?2) AND ${visible}),
     -- A bin's last drop: its latest fill reading whose predecessor (over every fill row) was at least ?6 points higher.
@@ -283,8 +284,7 @@ export async function loadAlertInputs(db: D1Database, access: ReadAccess, q: Ale
     SELECT v.*,
       (SELECT group_concat(?1 - time) FROM (SELECT time FROM uplinks WHERE device_id = ${dev} AND time <= ?1 ORDER BY time DESC LIMIT ?5)) AS uplinks,
       ${latestSql(dev, "qint", "-9e15", "?1")} AS interval,
-      ${trend.columns.map((c, i) => `CASE WHEN v.has_battery THEN ${c} END AS bat${i}`).join(",\n      ")},
-      CASE WHEN v.has_battery THEN ${latestSql(dev, "qbat", "?4", "?1")} END AS battery_last,
+      ${trend.columns.map((c, i) => `CASE WHEN v.battery_last IS NOT NULL THEN ${c} END AS bat${i}`).join(",\n      ")},
       CASE WHEN v.is_bin THEN ${binSql(dev, "qfill")} END AS fills,
       CASE WHEN v.is_bin THEN ${binSql(dev, "qpick")} END AS pickups
     FROM v LEFT JOIN w ON w.id = v.id ORDER BY v.dev_eui`;
@@ -299,8 +299,8 @@ export async function loadAlertInputs(db: D1Database, access: ReadAccess, q: Ale
   // Column positions by name, once: an object per row costs more than all the rest here.
   const position = new Map(names.map((name, i) => [name, i]));
   const p = (name: string) => position.get(name)!;
-  const [id, devEui, name, commune, territory, pub, profile, codec, tags, uplinks, interval, last, fills, pickups, hasBattery] = [
-    "id", "dev_eui", "name", "commune", "territory", "public", "profile", "codec", "tags", "uplinks", "interval", "battery_last", "fills", "pickups", "has_battery",
+  const [id, devEui, name, commune, territory, pub, profile, codec, tags, uplinks, interval, last, fills, pickups] = [
+    "id", "dev_eui", "name", "commune", "territory", "public", "profile", "codec", "tags", "uplinks", "interval", "battery_last", "fills", "pickups",
   ].map(p) as number[];
   const bat = trend.columns.map((_, i) => p(`bat${i}`));
   return rows.map((r) => {
@@ -322,7 +322,7 @@ export async function loadAlertInputs(db: D1Database, access: ReadAccess, q: Ale
         .map((x) => q.at - x)
         .sort((a, b) => a - b),
       interval: declared === null ? null : { time: declared[0], value: declared[1] },
-      battery: r[hasBattery!] ? batteryFit(plan, q.at, bat.map((i) => r[i] as string), r[last!] as string | null) : null,
+      battery: r[last!] !== null ? batteryFit(plan, q.at, bat.map((i) => r[i] as string), r[last!] as string | null) : null,
       bin: [...pairs(r[fills!] as string | null, "level.fill", deviceId, q.at), ...pairs(r[pickups!] as string | null, "alarm.pickup", deviceId, q.at)],
     };
   });
