@@ -212,7 +212,6 @@ export interface AlertInputsQuery {
   emptyingDrop: number;
 }
 
-
 /** "a,b,c" → numbers (group_concat of numbers; null for none). */
 const offsets = (s: string | null): number[] => (s === null ? [] : s.split(",").map(Number));
 
@@ -244,7 +243,7 @@ export async function loadAlertInputs(db: D1Database, access: ReadAccess, q: Ale
   const visible = rule.sql.replace(/\?/g, () => `?${++n}`);
   const dev = "v.id";
   // A bin's readings from the later of the reading before its last drop and its last pickup, as
-  // "ms before at:value" pairs (half the bytes of JSON: what leaves D1 is most of the time here).
+  // "ms before at:value" pairs (fewer bytes than JSON arrays for D1 to hand back).
   const binSql = (d: string, rows: string) => `(SELECT group_concat((?1 - r.time) || ':' || (r.value / q.scale)) FROM ${rows} AS q CROSS JOIN readings AS r
         WHERE r.device_id = ${d} AND r.quantity_id = q.id
           AND r.time >= coalesce(max(w.before, w.pickup_at), w.before, w.pickup_at, ?3 + 1) AND r.time <= ?1)`;
