@@ -5,11 +5,15 @@
  * before timing them. The baselines apply the product's arithmetic (worker/src/indicators) to
  * what they group from readings, so only the reading of the data differs.
  */
-import { atmoAnswer, noiseAnswer, type Window } from "../../worker/src/api/indicator-answers.ts";
+import { alertsAnswerOf, alertsOf } from "../../worker/src/api/alerts.ts";
+import { atmoAnswer, healthOf, noiseAnswer, wasteAnswer, type Window } from "../../worker/src/api/indicator-answers.ts";
+import { latestValuesView } from "../../worker/src/api/public/answers.ts";
+import { communeLatestOf } from "../../worker/src/api/public/communes.ts";
+import { ANONYMOUS } from "../../worker/src/auth/read-access.ts";
 import { type AtmoPollutant, type AtmoStationDays, atmoDaysFromSummaries, type DailyHours } from "../../worker/src/indicators/atmo.ts";
-import { linearFit } from "../../worker/src/indicators/math.ts";
+import { BATTERY_DAYS, INTERVAL_SAMPLE } from "../../worker/src/indicators/health.ts";
 import { noiseDaysFromPeriods, type Period, type PeriodEnergy } from "../../worker/src/indicators/noise.ts";
-import type { IndicatorDevice } from "../../worker/src/store/indicator-inputs.ts";
+import { type IndicatorDevice, listVisibleDevices, loadFitSums, loadLastReadingsBefore, loadRecentUplinkTimes } from "../../worker/src/store/indicator-inputs.ts";
 import { listHourRollups } from "../../worker/src/store/rollups.ts";
 
 const DAY_MS = 86_400_000;
@@ -46,32 +50,48 @@ interface HourMeanStats {
   energyMeanSum: number | null;
 }
 
-/** Latest value of every quantity of every device of a commune: one primary-key seek per device × quantity. */
-export async function latestOfCommune(c: Context) {
-  const { results } = await c.db
-    .prepare(
-      `SELECT d.id AS deviceId, q.key AS quantity, r.time, r.value / pow(10.0, q.decimals) AS value
-       FROM devices d CROSS JOIN quantities q CROSS JOIN readings r
-       WHERE d.commune = ?1 AND r.device_id = d.id AND r.quantity_id = q.id
-         AND r.time = (SELECT max(time) FROM readings WHERE device_id = d.id AND quantity_id = q.id)
-       ORDER BY 1, 2`,
-    )
-    .bind(c.commune)
-    .all();
-  return results;
+/**
+ * GET /v1/communes/{insee}/latest as the route answers it, anonymous (api/public/communes.ts
+ * communeLatestOf: the commune, then its visible devices and their latest values in one statement).
+ */
+export function latestOfCommune(c: Context) {
+  return communeLatestOf({ DB: c.db }, ANONYMOUS, c.commune, undefined);
 }
 
-/** Baseline: the same from a scan of the commune's readings (what a rollup-less GROUP BY does). */
+/**
+ * Baseline: the same answer as the route built it before (devices listed first, then a max(time)
+ * seek in the readings for every device × every quantity row), from the registry and raw readings.
+ */
 export async function latestOfCommuneRaw(c: Context) {
+  const devices = await listVisibleDevices(c.db, ANONYMOUS, { commune: c.commune });
   const { results } = await c.db
     .prepare(
-      `SELECT r.device_id AS deviceId, q.key AS quantity, max(r.time) AS time, r.value / pow(10.0, q.decimals) AS value
-       FROM readings r JOIN quantities q ON q.id = r.quantity_id JOIN devices d ON d.id = r.device_id
-       WHERE d.commune = ?1 GROUP BY r.device_id, q.key ORDER BY 1, 2`,
+      `SELECT d.value AS deviceId, q.key, q.unit, q.encoding, q.labels, q.decimals, r.time, r.value
+       FROM json_each(?1) AS d CROSS JOIN quantities AS q CROSS JOIN readings AS r
+       WHERE r.device_id = d.value AND r.quantity_id = q.id
+         AND r.time = (SELECT max(m.time) FROM readings AS m WHERE m.device_id = d.value AND m.quantity_id = q.id)
+       ORDER BY d.value, q.key, r.time DESC`,
     )
-    .bind(c.commune)
-    .all();
-  return results;
+    .bind(JSON.stringify(devices.map((d) => d.id)))
+    .all<{ deviceId: number; key: string; unit: string; encoding: "number"; labels: string | null; decimals: number; time: number; value: number }>();
+  const seen = new Set<string>();
+  const latest = results.filter((r) => !seen.has(`${r.deviceId} ${r.key}`) && seen.add(`${r.deviceId} ${r.key}`));
+  const located = new Map(
+    (await c.db.prepare("SELECT id, latitude, longitude FROM devices WHERE commune = ?1").bind(c.commune).all<{ id: number; latitude: number | null; longitude: number | null }>()).results.map((r) => [r.id, r]),
+  );
+  return {
+    insee: c.commune,
+    quantity: null,
+    devices: devices.map((d) => ({
+      devEui: d.devEui,
+      name: d.name,
+      profile: d.profile,
+      codec: d.codec,
+      latitude: located.get(d.id)?.latitude ?? null,
+      longitude: located.get(d.id)?.longitude ?? null,
+      values: latestValuesView(latest.filter((r) => r.deviceId === d.id).map((r) => ({ ...r, labels: r.labels === null ? null : (JSON.parse(r.labels) as string[]) }))),
+    })),
+  };
 }
 
 /** A 30-day hourly series (min, max, mean, count) of one station's NO2. */
@@ -166,109 +186,31 @@ export async function noiseYearRaw(c: Context) {
 }
 
 /**
- * Alerts of the metropolis at `at`: offline devices (no uplink for 3 intervals of 15 min),
- * batteries predicted under 2.5 V within 30 days (least squares over the daily means of 30 days),
- * suspected leaks (water consumed in every night hour 00–05 of the last 3 nights), bins at or
- * above 80 %.
+ * GET /v1/alerts for the whole metropolis as the route answers it, anonymous (api/alerts.ts
+ * alertsAnswerOf: devices, waste and health inputs in one statement, battery sums from trend_day).
  */
-async function alertsWith(c: Context, batteryDays: () => Promise<{ deviceId: number; day: number; mean: number }[]>, nightHours: () => Promise<{ deviceId: number; hour: number; max: number }[]>) {
-  const offline = await c.db
-    .prepare("SELECT device_id AS deviceId, last_seen_at AS since FROM device_state WHERE last_seen_at < ?1 ORDER BY 1")
-    .bind(c.at - 3 * 15 * 60_000)
-    .all<{ deviceId: number; since: number }>();
-  const byDevice = new Map<number, { x: number; y: number }[]>();
-  for (const b of await batteryDays()) {
-    const points = byDevice.get(b.deviceId) ?? [];
-    points.push({ x: b.day, y: b.mean });
-    byDevice.set(b.deviceId, points);
-  }
-  const batteries: { deviceId: number; emptyAt: number }[] = [];
-  for (const [deviceId, points] of byDevice) {
-    const fit = linearFit(points);
-    if (!fit || fit.slope >= 0) continue;
-    const emptyAt = (2.5 - fit.intercept) / fit.slope;
-    if (emptyAt <= c.at + 30 * DAY_MS) batteries.push({ deviceId, emptyAt });
-  }
-  // Consumption of an hour = its last index − the last index before it (the previous hour's max).
-  const hours = await nightHours();
-  const leaks: number[] = [];
-  for (const deviceId of c.meters) {
-    const h = hours.filter((x) => x.deviceId === deviceId);
-    let nights = 0;
-    for (let n = 1; n <= 3; n++) {
-      const midnight = c.at - (c.at % DAY_MS) - n * DAY_MS;
-      const flows: number[] = [];
-      for (let k = 0; k < 5; k++) {
-        const cur = h.find((x) => x.hour === midnight + k * 3_600_000);
-        const prev = h.find((x) => x.hour === midnight + (k - 1) * 3_600_000);
-        if (cur && prev) flows.push(cur.max - prev.max);
-      }
-      if (flows.length > 0 && Math.min(...flows) > 0) nights++;
-    }
-    if (nights === 3) leaks.push(deviceId);
-  }
-  const bins = await c.db
-    .prepare(
-      `SELECT d.value AS deviceId, r.value AS fill FROM json_each(?1) d CROSS JOIN quantities q CROSS JOIN readings r
-       WHERE q.key = 'level.fill' AND r.device_id = d.value AND r.quantity_id = q.id
-         AND r.time = (SELECT max(time) FROM readings WHERE device_id = d.value AND quantity_id = q.id AND time <= ?2) AND r.value >= 80`,
-    )
-    .bind(JSON.stringify(c.bins), c.at)
-    .all<{ deviceId: number; fill: number }>();
-  return { offline: offline.results, batteries: batteries.sort((a, b) => a.deviceId - b.deviceId), leaks, bins: bins.results };
-}
-
 export function alerts(c: Context) {
-  return alertsWith(
-    c,
-    async () =>
-      (
-        await c.db
-          .prepare(
-            `SELECT r.device_id AS deviceId, unixepoch(r.day) * 1000 AS day, r.sum / r.count / pow(10.0, q.decimals) AS mean
-             FROM json_each(?3) d CROSS JOIN quantities q CROSS JOIN rollup_day r
-             WHERE q.key = 'battery' AND r.device_id = d.value AND r.quantity_id = q.id AND r.day > ?1 AND r.day <= ?2`,
-          )
-          .bind(new Date(c.at - 31 * DAY_MS).toISOString().slice(0, 10), new Date(c.at).toISOString().slice(0, 10), JSON.stringify(c.devices))
-          .all<{ deviceId: number; day: number; mean: number }>()
-      ).results,
-    async () =>
-      (await listHourRollups(c.db, { deviceIds: c.meters, quantity: "metering.water.total", from: c.at - 4 * DAY_MS, to: c.at })).map((h) => ({
-        deviceId: h.deviceId,
-        hour: h.hour,
-        max: h.max,
-      })),
-  );
+  return alertsAnswerOf(c.db, ANONYMOUS, null, c.at);
 }
 
-export function alertsRaw(c: Context) {
-  return alertsWith(
-    c,
-    async () =>
-      (
-        await c.db
-          .prepare(
-            `SELECT r.device_id AS deviceId, date((r.time + (SELECT offset_ms FROM paris_offsets WHERE from_ms <= r.time ORDER BY from_ms DESC LIMIT 1)) / 1000, 'unixepoch') AS local,
-                    unixepoch(date((r.time + (SELECT offset_ms FROM paris_offsets WHERE from_ms <= r.time ORDER BY from_ms DESC LIMIT 1)) / 1000, 'unixepoch')) * 1000 AS day,
-                    total(r.value) / count(*) / pow(10.0, q.decimals) AS mean
-             FROM json_each(?5) d CROSS JOIN quantities q CROSS JOIN readings r
-             WHERE q.key = 'battery' AND r.device_id = d.value AND r.quantity_id = q.id AND r.time >= ?1 AND r.time < ?2
-             GROUP BY r.device_id, local HAVING local > ?3 AND local <= ?4`,
-          )
-          .bind(c.at - 33 * DAY_MS, c.at + DAY_MS, new Date(c.at - 31 * DAY_MS).toISOString().slice(0, 10), new Date(c.at).toISOString().slice(0, 10), JSON.stringify(c.devices))
-          .all<{ deviceId: number; day: number; mean: number }>()
-      ).results,
-    async () =>
-      (
-        await c.db
-          .prepare(
-            `SELECT r.device_id AS deviceId, r.time - r.time % 3600000 AS hour, max(r.value) / pow(10.0, q.decimals) AS max
-             FROM readings r JOIN quantities q ON q.id = r.quantity_id
-             WHERE r.device_id IN (SELECT value FROM json_each(?1)) AND q.key = 'metering.water.total' AND r.time >= ?2 AND r.time < ?3
-             GROUP BY r.device_id, hour`,
-          )
-          .bind(JSON.stringify(c.meters), c.at - 4 * DAY_MS, c.at)
-          .all<{ deviceId: number; hour: number; max: number }>()
-      ).results,
+/**
+ * Baseline: the same alerts from the registry, raw readings and raw uplinks, with no rollup or
+ * state table — as the route computed them before: the visible devices, then the bins (emptyings
+ * found by a window over 60 days of fill readings), the last 20 uplinks of each device (one
+ * statement each), the declared intervals and the battery least-squares sums over the readings
+ * of 30 days — through the same pure functions (binAnswer, healthOf, alertsOf).
+ */
+export async function alertsRaw(c: Context) {
+  const devices = await listVisibleDevices(c.db, ANONYMOUS, {});
+  const ids = devices.map((d) => d.id);
+  const [waste, times, intervals, battery] = await Promise.all([
+    wasteAnswer(c.db, devices, c.at),
+    loadRecentUplinkTimes(c.db, ids, c.at, INTERVAL_SAMPLE),
+    loadLastReadingsBefore(c.db, ids, ["device.interval"], c.at + 1),
+    loadFitSums(c.db, ids, "battery", c.at - BATTERY_DAYS * DAY_MS, c.at, c.at),
+  ]);
+  const health = devices.map((d) =>
+    healthOf(d, { uplinkTimes: times.get(d.id) ?? [], interval: intervals.find((i) => i.deviceId === d.id) ?? null, battery: battery.get(d.id) ?? null }, c.at),
   );
+  return alertsOf(c.at, waste.bins, [], health);
 }

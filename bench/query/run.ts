@@ -125,11 +125,11 @@ interface Case {
   raw: () => Promise<string>;
 }
 const cases: Case[] = [
-  { name: `latest values of commune ${commune} (${ctx.communeDevices.length} devices)`, yearLong: false, rollup: inWorker("latestOfCommune"), raw: inWorker("latestOfCommuneRaw") },
+  { name: `latest values of commune ${commune}: GET /v1/communes/${commune}/latest, anonymous (${ctx.communeDevices.length} bench devices)`, yearLong: false, rollup: inWorker("latestOfCommune"), raw: inWorker("latestOfCommuneRaw") },
   { name: "30-day hourly series of a device (NO2)", yearLong: false, rollup: inWorker("hourlySeries"), raw: inWorker("hourlySeriesRaw") },
   { name: `a year of daily ATMO of commune ${commune} (${ctx.communeStations.length} stations)`, yearLong: true, rollup: inWorker("atmoYear"), raw: inWorker("atmoYearRaw") },
   { name: "a year of daily noise of a device (Lday/Levening/Lnight/Lden)", yearLong: true, rollup: inWorker("noiseYear"), raw: inWorker("noiseYearRaw") },
-  { name: "alerts of the metropolis (offline, batteries, leaks, bins)", yearLong: false, rollup: inWorker("alerts"), raw: inWorker("alertsRaw") },
+  { name: "alerts of the metropolis: GET /v1/alerts, anonymous (bins, offline, batteries)", yearLong: false, rollup: inWorker("alerts"), raw: inWorker("alertsRaw") },
 ];
 
 function round(x: unknown): unknown {

@@ -8,9 +8,9 @@
  * insert (readings of many uplinks travel as one JSON parameter, `json_each`, insert-if-new), in
  * 5,000-row statements, and the rollups are then built by the backfill's statements
  * (store/rollups.ts REBUILD_HOURS_SQL / REBUILD_DAYS_SQL, the same figures the triggers keep:
- * test/worker/rollups/backfill.test.ts), with the rollup triggers set aside during the load and
- * put back from migration 0006 afterwards: a per-row trigger costs ~2.5× the insert in bulk,
- * set-based rebuilding does not.
+ * test/worker/rollups/backfill.test.ts; trend_day by REBUILD_TRENDS_SQL), with the triggers on
+ * readings set aside during the load and put back as the migrations defined them afterwards: a
+ * per-row trigger costs ~2.5× the insert in bulk, set-based rebuilding does not.
  *
  * The data: every own profile, devices spread over the four demo communes, numeric fields of
  * each profile's measurement with daily and weekly patterns (traffic peaks, night lows, weekend
@@ -18,13 +18,10 @@
  * batteries slowly draining (a few fast), a few devices gone silent; uplinks and device states for
  * the last 30 days (what the health and alert queries read).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { SingleBar } from "cli-progress";
 import { PROFILES } from "../../codecs/profiles/index.ts";
-import { REBUILD_DAYS_SQL, REBUILD_HOURS_SQL } from "../../worker/src/store/rollups.ts";
-import { ROOT } from "../../worker/scripts/local.ts";
+import { REBUILD_DAYS_SQL, REBUILD_HOURS_SQL, REBUILD_TRENDS_SQL } from "../../worker/src/store/rollups.ts";
 
 export const INTERVAL_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
@@ -188,18 +185,17 @@ const INSERT_READINGS_SQL = `INSERT INTO readings (device_id, quantity_id, time,
   SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3 FROM json_each(?1) AS j WHERE true
   ON CONFLICT (device_id, quantity_id, time) DO NOTHING`;
 
-/** The CREATE TRIGGER statements of migration 0006, to put back after the bulk load. */
-function rollupTriggers(): string[] {
-  const sql = readFileSync(join(ROOT, "worker/migrations/0006_rollups.sql"), "utf8");
-  return [...sql.matchAll(/CREATE TRIGGER[\s\S]*?\nEND;/g)].map((m) => m[0]);
+/** The triggers on readings (rollups, trend_day) as the migrations left them, to put back after the bulk load. */
+function readingTriggers(db: DatabaseSync): { name: string; sql: string }[] {
+  return db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'readings'").all() as { name: string; sql: string }[];
 }
 
 /** Writes the year: readings (bulk), then rollups (rebuild), then 30 days of uplinks and the device states. */
 export function seedYear(db: DatabaseSync, devices: readonly BenchDevice[], quantityIds: ReadonlyMap<string, { id: number; decimals: number }>, o: SeedOptions): number {
   const start = o.end - o.days * DAY_MS;
-  const triggers = rollupTriggers();
+  const triggers = readingTriggers(db);
   db.exec("PRAGMA synchronous = OFF");
-  for (const name of ["readings_rollup_insert", "readings_rollup_delete", "readings_rollup_update"]) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
+  for (const { name } of triggers) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
   const insert = db.prepare(INSERT_READINGS_SQL);
   const bar = new SingleBar({ format: "seed {bar} {value}/{total} devices | {readings} readings | {duration_formatted} | eta {eta_formatted}", noTTYOutput: true, notTTYSchedule: 15_000 });
   bar.start(devices.length, 0, { readings: 0 });
@@ -228,6 +224,7 @@ export function seedYear(db: DatabaseSync, devices: readonly BenchDevice[], quan
     total += chunk.length;
     db.prepare(REBUILD_HOURS_SQL).run(device.id);
     db.prepare(REBUILD_DAYS_SQL).run(device.id);
+    db.prepare(REBUILD_TRENDS_SQL).run(device.id);
     // Uplinks of the last 30 days (health), and the device's state.
     const up = db.prepare(
       "INSERT OR IGNORE INTO uplinks (device_id, time, f_cnt, f_port, payload, rssi, snr_cdb, dr, gateways, source, decode) VALUES (?1, ?2, ?3, 1, X'00', ?4, ?5, 5, 1, 1, 0)",
@@ -240,6 +237,6 @@ export function seedYear(db: DatabaseSync, devices: readonly BenchDevice[], quan
     bar.update(i + 1, { readings: total });
   });
   bar.stop();
-  for (const t of triggers) db.exec(t);
+  for (const t of triggers) db.exec(t.sql);
   return total;
 }

@@ -157,5 +157,46 @@ export async function expectRollupsMatchReadings(deviceIds: readonly number[]): 
   expectSame(got.days, want.days, "day");
   const { results } = await env.DB.prepare("SELECT id, unit FROM quantities").all<{ id: number; unit: string }>();
   expectSameHourlyMeanDays(await storedHourlyMeanDays(deviceIds), hourlyMeanDays(want.hours, new Map(results.map((q) => [q.id, q.unit]))));
+  await expectTrendsMatchReadings(deviceIds);
   return want;
+}
+
+/**
+ * trend_day (migration 0008) as it should be: per device × battery quantity row × UTC day, count,
+ * Σv, Στ, Στ², Στv with τ = time % 32 days, recomputed from the raw readings.
+ */
+export async function expectTrendsMatchReadings(deviceIds: readonly number[]): Promise<number> {
+  const BLOCK = 32 * 86_400_000;
+  const { results } = await env.DB.prepare(
+    `SELECT r.device_id, r.quantity_id, r.time, r.value FROM readings r JOIN quantities q ON q.id = r.quantity_id
+     WHERE q.key = 'battery' AND r.device_id IN (SELECT value FROM json_each(?1))`,
+  )
+    .bind(JSON.stringify(deviceIds))
+    .all<{ device_id: number; quantity_id: number; time: number; value: number }>();
+  const want = new Map<string, { count: number; sum: number; t_sum: number; t2_sum: number; tv_sum: number }>();
+  for (const r of results) {
+    const key = `${r.device_id}/${r.quantity_id}/${r.time - (r.time % 86_400_000)}`;
+    const t = r.time % BLOCK;
+    const b = want.get(key) ?? { count: 0, sum: 0, t_sum: 0, t2_sum: 0, tv_sum: 0 };
+    b.count++;
+    b.sum += r.value;
+    b.t_sum += t;
+    b.t2_sum += t * t;
+    b.tv_sum += t * r.value;
+    want.set(key, b);
+  }
+  const stored = await env.DB.prepare(
+    "SELECT device_id, quantity_id, day, count, sum, t_sum, t2_sum, tv_sum FROM trend_day WHERE device_id IN (SELECT value FROM json_each(?1))",
+  )
+    .bind(JSON.stringify(deviceIds))
+    .all<{ device_id: number; quantity_id: number; day: number; count: number; sum: number; t_sum: number; t2_sum: number; tv_sum: number }>();
+  const got = new Map(stored.results.map(({ device_id, quantity_id, day, ...b }) => [`${device_id}/${quantity_id}/${day}`, b]));
+  expect([...got.keys()].sort(), "trend_day rows").toEqual([...want.keys()].sort());
+  for (const [key, w] of want) {
+    const g = got.get(key)!;
+    expect({ count: g.count, sum: g.sum, t_sum: g.t_sum }, `trend_day ${key}`).toEqual({ count: w.count, sum: w.sum, t_sum: w.t_sum });
+    // Στ² passes 2^53: both sides round, in different orders.
+    for (const k of ["t2_sum", "tv_sum"] as const) expect(Math.abs(g[k] - w[k]), `trend_day ${key} ${k}`).toBeLessThanOrEqual(1e-12 * Math.abs(w[k]));
+  }
+  return want.size;
 }

@@ -1,8 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { BATTERY_DAYS, BATTERY_EMPTY_V, OFFLINE_INTERVALS } from "../indicators/health.ts";
+import type { ReadAccess } from "../auth/read-access.ts";
+import { BATTERY_DAYS, BATTERY_EMPTY_V, INTERVAL_SAMPLE, OFFLINE_INTERVALS } from "../indicators/health.ts";
 import { DAY_MS, localDate } from "../indicators/paris-time.ts";
-import { healthAnswer, metersAnswer, wasteAnswer } from "./indicator-answers.ts";
-import { atParam, communeParam, errorResponses, readRoutes, resolveScope } from "./indicator-scope.ts";
+import { EMPTYING_DROP } from "../indicators/waste.ts";
+import { loadAlertInputs } from "../store/alert-inputs.ts";
+import { findCommune } from "../store/communes.ts";
+import { catalogDb, territoryDb } from "../store/shard.ts";
+import { RequestError } from "./errors.ts";
+import { type BinAnswer, binAnswer, type HealthAnswer, healthOf, type MeterAnswer, metersAnswer, WASTE_LOOKBACK_DAYS } from "./indicator-answers.ts";
+import { atParam, communeParam, errorResponses, readRoutes } from "./indicator-scope.ts";
 
 /**
  * GET /v1/alerts: what needs someone's attention at `at` — bins to collect, suspected leaks
@@ -51,18 +57,48 @@ const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 
 alertRoutes.openapi(route, async (c) => {
   const q = c.req.valid("query");
-  const access = c.get("access");
   const at = q.at === undefined ? Date.now() : Date.parse(q.at);
-  const scope = await resolveScope(c.env, access, { commune: q.commune }, true);
+  let db = catalogDb(c.env);
+  if (q.commune !== undefined) {
+    const commune = await findCommune(db, q.commune);
+    if (!commune) throw new RequestError("NOT_FOUND", `commune ${q.commune} not found`, 404);
+    db = territoryDb(c.env, commune.territory);
+  }
+  // Every territory lives in one database today (store/shard.ts); a split would ask each territory's here.
+  const alerts = await alertsAnswerOf(db, c.get("access"), q.commune ?? null, at);
+  return c.json({ commune: q.commune ?? null, at: new Date(at).toISOString(), alerts }, 200);
+});
+
+/**
+ * The alerts at `at` of the devices `access` may see (of one commune, or all of `db`): one D1
+ * statement reads what waste and health need (store/alert-inputs.ts); suspected leaks, for a
+ * read:private reader only, read the meters' readings in a second one.
+ */
+export async function alertsAnswerOf(db: D1Database, access: ReadAccess, commune: string | null, at: number): Promise<Alert[]> {
+  const inputs = await loadAlertInputs(db, access, {
+    commune,
+    at,
+    uplinks: INTERVAL_SAMPLE,
+    batteryDays: BATTERY_DAYS,
+    wasteLookbackDays: WASTE_LOOKBACK_DAYS,
+    emptyingDrop: EMPTYING_DROP,
+  });
+  const bins: BinAnswer[] = [];
+  for (const i of inputs) {
+    const bin = binAnswer(i.device, i.bin, at);
+    if (bin) bins.push(bin);
+  }
+  const health = inputs.map((i) => healthOf(i.device, i, at));
   const day = localDate(at);
-  const [waste, meters, health] = await Promise.all([
-    wasteAnswer(scope.db, scope.devices, at),
-    // Meters are private: without read:private none is in scope anyway; skip the query.
-    access.private ? metersAnswer(scope.db, scope.devices, { from: day, to: day, at }) : Promise.resolve({ meters: [] }),
-    healthAnswer(scope.db, scope.devices, at, true),
-  ]);
+  // Meters are private: without read:private none is in scope anyway; skip the query.
+  const meters = access.private ? (await metersAnswer(db, inputs.map((i) => i.device), { from: day, to: day, at })).meters : [];
+  return alertsOf(at, bins, meters, health);
+}
+
+/** Alerts from the waste, meters and health answers: bins to collect, suspected leaks, offline devices, batteries due; by kind then device. */
+export function alertsOf(at: number, bins: readonly BinAnswer[], meters: readonly MeterAnswer[], health: readonly HealthAnswer[]): Alert[] {
   const alerts: Alert[] = [];
-  for (const b of waste.bins) {
+  for (const b of bins) {
     if (!b.toCollect) continue;
     const why =
       b.fill !== null && b.fill >= b.threshold
@@ -70,12 +106,12 @@ alertRoutes.openapi(route, async (c) => {
         : `predicted to reach ${b.threshold} % at ${b.predictedFullAt} (${round(b.ratePerDay ?? 0, 1)} points/day), within 24 h`;
     alerts.push({ kind: "waste", device: b.device, name: b.name, commune: b.commune, since: b.since, why });
   }
-  for (const m of meters.meters) {
+  for (const m of meters) {
     if (!m.leak?.suspected) continue;
     const loss = m.leak.estimatedLossPerDay === null ? "" : `; estimated loss ${round(m.leak.estimatedLossPerDay, 3)} ${m.unit}/day`;
     alerts.push({ kind: "leak", device: m.device, name: m.name, commune: m.commune, since: m.leak.since, why: `${m.fluid}: ${m.leak.why}${loss}` });
   }
-  for (const h of health.devices) {
+  for (const h of health) {
     if (h.offline) {
       const why = `no uplink since ${h.lastUplinkAt}: more than ${OFFLINE_INTERVALS} reporting intervals of ${h.intervalSeconds} s (${h.intervalSource})`;
       alerts.push({ kind: "offline", device: h.device, name: h.name, commune: h.commune, since: h.offlineSince, why });
@@ -89,5 +125,5 @@ alertRoutes.openapi(route, async (c) => {
     }
   }
   alerts.sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || a.device.localeCompare(b.device));
-  return c.json({ commune: scope.commune, at: new Date(at).toISOString(), alerts }, 200);
-});
+  return alerts;
+}

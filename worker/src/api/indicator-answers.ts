@@ -16,12 +16,12 @@ import {
 import { FLUIDS, type Fluid, leakState, type LeakState, type MeterDay, meterDays } from "../indicators/meters.ts";
 import { stationReadings, type StationState, stationState } from "../indicators/mobility.ts";
 import { type NoiseDay, noiseDaysFromPeriods } from "../indicators/noise.ts";
+import type { FitSums } from "../indicators/math.ts";
 import { addDays, DAY_MS, type LocalDate, localDate, localTimeToUtc, startOfLocalDay } from "../indicators/paris-time.ts";
 import { type BinState, binState, EMPTYING_DROP, fillThreshold } from "../indicators/waste.ts";
 import {
   type IndicatorDevice,
   loadCodecCounts,
-  loadFitSums,
   loadLastReadingsBefore,
   loadLastEmptyings,
   loadReadings,
@@ -30,6 +30,7 @@ import {
   loadSnrMedians,
   type ReadingValue,
 } from "../store/indicator-inputs.ts";
+import { loadBatteryFits } from "../store/alert-inputs.ts";
 import { listDayRollups, listHighestHourlyMeanDays, listNoisePeriods } from "../store/rollups.ts";
 
 /**
@@ -120,7 +121,7 @@ export async function footfallAnswer(db: D1Database, devices: readonly Indicator
 
 // — waste —
 /** How far back fill readings are read: a bin is emptied far more often than that. */
-const WASTE_LOOKBACK_DAYS = 60;
+export const WASTE_LOOKBACK_DAYS = 60;
 
 export type BinAnswer = DeviceRef & Omit<BinState, "fillAt" | "lastEmptiedAt" | "predictedFullAt"> & {
   fillAt: string | null;
@@ -140,19 +141,24 @@ export async function wasteAnswer(db: D1Database, devices: readonly IndicatorDev
   const byDevice = groupBy(rows, (r) => r.deviceId);
   const bins: BinAnswer[] = [];
   for (const d of devices) {
-    const readings = byDevice.get(d.id);
-    const fills = (readings ?? []).filter((r) => r.key === "level.fill").map((r) => ({ time: r.time, fill: r.value }));
-    if (fills.length === 0) continue;
-    const pickups = (readings ?? []).filter((r) => r.key === "alarm.pickup" && r.value !== 0).map((r) => r.time);
-    const s = binState({ fills, pickups, threshold: fillThreshold(d.tags) }, at);
-    let since: number | null = null;
-    if (s.toCollect) {
-      const full = fills.filter((f) => f.time <= at && (s.lastEmptiedAt === null || f.time >= s.lastEmptiedAt) && f.fill >= s.threshold);
-      since = full.length > 0 ? Math.min(...full.map((f) => f.time)) : s.predictedFullAt === null ? null : s.predictedFullAt - DAY_MS;
-    }
-    bins.push({ ...ref(d), ...s, fillAt: iso(s.fillAt), lastEmptiedAt: iso(s.lastEmptiedAt), predictedFullAt: iso(s.predictedFullAt), since: iso(since) });
+    const bin = binAnswer(d, byDevice.get(d.id) ?? [], at);
+    if (bin) bins.push(bin);
   }
   return { bins };
+}
+
+/** A bin at `at` from its `level.fill` and `alarm.pickup` readings since its last emptying; null without fill readings. */
+export function binAnswer(d: IndicatorDevice, readings: readonly ReadingValue[], at: number): BinAnswer | null {
+  const fills = readings.filter((r) => r.key === "level.fill").map((r) => ({ time: r.time, fill: r.value }));
+  if (fills.length === 0) return null;
+  const pickups = readings.filter((r) => r.key === "alarm.pickup" && r.value !== 0).map((r) => r.time);
+  const s = binState({ fills, pickups, threshold: fillThreshold(d.tags) }, at);
+  let since: number | null = null;
+  if (s.toCollect) {
+    const full = fills.filter((f) => f.time <= at && (s.lastEmptiedAt === null || f.time >= s.lastEmptiedAt) && f.fill >= s.threshold);
+    since = full.length > 0 ? Math.min(...full.map((f) => f.time)) : s.predictedFullAt === null ? null : s.predictedFullAt - DAY_MS;
+  }
+  return { ...ref(d), ...s, fillAt: iso(s.fillAt), lastEmptiedAt: iso(s.lastEmptiedAt), predictedFullAt: iso(s.predictedFullAt), since: iso(since) };
 }
 
 // — meters —
@@ -234,6 +240,15 @@ export interface HealthAnswer extends DeviceRef {
   codecErrorRate: number | null;
 }
 
+/** What health reads of one device: its last uplink times (oldest first), declared interval, battery sums, codec counts and SNR medians. */
+export interface HealthInputs {
+  uplinkTimes: readonly number[];
+  interval: { time: number; value: number } | null;
+  battery: { sums: FitSums; last: number | null } | null;
+  codec?: { failed: number; attempts: number } | undefined;
+  snr?: { recent: number | null; previous: number | null } | undefined;
+}
+
 /**
  * Health from what SQL aggregates (last uplinks, battery least-squares sums, SNR medians, codec
  * counts) and the pure rules of indicators/health.ts; `light` skips signal and codec (alerts).
@@ -244,33 +259,41 @@ export async function healthAnswer(db: D1Database, devices: readonly IndicatorDe
   const [recentTimes, intervals, battery, codec, snr] = await Promise.all([
     loadRecentUplinkTimes(db, ids, at, INTERVAL_SAMPLE),
     loadLastReadingsBefore(db, ids, ["device.interval"], at + 1),
-    loadFitSums(db, ids, "battery", at - BATTERY_DAYS * DAY_MS, at, at),
+    loadBatteryFits(db, ids, at - BATTERY_DAYS * DAY_MS, at),
     light ? Promise.resolve(new Map<number, { failed: number; attempts: number }>()) : loadCodecCounts(db, ids, at - CODEC_DAYS * DAY_MS, at),
     light ? Promise.resolve(new Map<number, { recent: number | null; previous: number | null }>()) : loadSnrMedians(db, ids, recentFrom - SIGNAL_BEFORE_DAYS * DAY_MS, recentFrom, at),
   ]);
   const intervalOf = new Map(intervals.map((r) => [r.deviceId, r]));
   return {
-    devices: devices.map((d) => {
-      const times = recentTimes.get(d.id) ?? [];
-      const declared = intervalOf.get(d.id);
-      const interval = reportingInterval(times, declared ? [declared] : []);
-      const lastUplinkAt = times.at(-1) ?? null;
-      const offline = offlineState(lastUplinkAt, interval?.ms ?? null, at);
-      const fit = battery.get(d.id);
-      const trend = fit ? batteryTrend(fit.sums, fit.last, at) : { volts: null, trendPerDay: null, predictedEmptyAt: null };
-      const c = codec.get(d.id);
-      const s = snr.get(d.id);
-      return {
-        ...ref(d),
-        lastUplinkAt: iso(lastUplinkAt),
-        intervalSeconds: interval === null ? null : interval.ms / 1000,
-        intervalSource: interval?.source ?? null,
-        offline: offline.offline,
-        offlineSince: iso(offline.offlineSince),
-        battery: { ...trend, predictedEmptyAt: iso(trend.predictedEmptyAt) },
-        signal: signalState(s?.recent ?? null, s?.previous ?? null),
-        codecErrorRate: c ? codecErrorRate(c.failed, c.attempts) : null,
-      };
-    }),
+    devices: devices.map((d) =>
+      healthOf(
+        d,
+        { uplinkTimes: recentTimes.get(d.id) ?? [], interval: intervalOf.get(d.id) ?? null, battery: battery.get(d.id) ?? null, codec: codec.get(d.id), snr: snr.get(d.id) },
+        at,
+      ),
+    ),
+  };
+}
+
+/** One device's health at `at` from its inputs. */
+export function healthOf(d: IndicatorDevice, input: HealthInputs, at: number): HealthAnswer {
+  const times = input.uplinkTimes;
+  const interval = reportingInterval(times, input.interval ? [input.interval] : []);
+  const lastUplinkAt = times.at(-1) ?? null;
+  const offline = offlineState(lastUplinkAt, interval?.ms ?? null, at);
+  const fit = input.battery;
+  const trend = fit ? batteryTrend(fit.sums, fit.last, at) : { volts: null, trendPerDay: null, predictedEmptyAt: null };
+  const c = input.codec;
+  const s = input.snr;
+  return {
+    ...ref(d),
+    lastUplinkAt: iso(lastUplinkAt),
+    intervalSeconds: interval === null ? null : interval.ms / 1000,
+    intervalSource: interval?.source ?? null,
+    offline: offline.offline,
+    offlineSince: iso(offline.offlineSince),
+    battery: { ...trend, predictedEmptyAt: iso(trend.predictedEmptyAt) },
+    signal: signalState(s?.recent ?? null, s?.previous ?? null),
+    codecErrorRate: c ? codecErrorRate(c.failed, c.attempts) : null,
   };
 }

@@ -142,7 +142,8 @@ const parisDaySql = (t: string) => `date((${t} + (SELECT offset_ms FROM paris_of
 /**
  * Statements that rebuild one device's rollups from its readings, for one transaction: its rows
  * are deleted, its hours recomputed from readings (grouped in key order: no sort), its days from
- * its hours. The same figures the triggers keep, computed at once (the backfill and its checks).
+ * its hours, and its battery trend sums (trend_day) from readings. The same figures the triggers
+ * keep, computed at once (the backfill and its checks).
  */
 export function prepareRebuildDeviceRollups(db: D1Database, deviceId: number): D1PreparedStatement[] {
   return [
@@ -150,8 +151,19 @@ export function prepareRebuildDeviceRollups(db: D1Database, deviceId: number): D
     db.prepare("DELETE FROM rollup_day WHERE device_id = ?1").bind(deviceId),
     db.prepare(REBUILD_HOURS_SQL).bind(deviceId),
     db.prepare(REBUILD_DAYS_SQL).bind(deviceId),
+    db.prepare("DELETE FROM trend_day WHERE device_id = ?1").bind(deviceId),
+    db.prepare(REBUILD_TRENDS_SQL).bind(deviceId),
   ];
 }
+
+/** trend_day of one device from its battery readings (migration 0008: τ = time % 32 days). */
+export const REBUILD_TRENDS_SQL = `
+  INSERT INTO trend_day (device_id, quantity_id, day, count, sum, t_sum, t2_sum, tv_sum)
+  SELECT r.device_id, r.quantity_id, r.time - r.time % 86400000 AS day, count(*), total(r.value),
+         total(r.time % 2764800000), total((r.time % 2764800000) * (r.time % 2764800000)), total((r.time % 2764800000) * r.value)
+  FROM quantities q CROSS JOIN readings r
+  WHERE q.key = 'battery' AND r.device_id = ?1 AND r.quantity_id = q.id
+  GROUP BY r.device_id, r.quantity_id, day`;
 
 export const REBUILD_HOURS_SQL = `
   INSERT INTO rollup_hour (device_id, quantity_id, hour, count, sum, min, max, energy)

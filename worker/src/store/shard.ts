@@ -11,3 +11,13 @@ export function territoryDb(env: Pick<Env, "DB">, _territory: string): D1Databas
 export function catalogDb(env: Pick<Env, "DB">): D1Database {
   return env.DB;
 }
+
+/**
+ * The database holding a commune's registry rows and data when the caller has only its INSEE code,
+ * so that a read of one commune is one statement (one round trip) that checks the commune itself.
+ * Today the one database; with a database per territory, the commune's territory is looked up in
+ * the catalog here first.
+ */
+export function communeDb(env: Pick<Env, "DB">, _insee: string): D1Database {
+  return env.DB;
+}

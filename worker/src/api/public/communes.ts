@@ -1,13 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { ReadAccess } from "../../auth/read-access.ts";
 import { cacheable } from "../../http/cache.ts";
 import { errors, json, PUBLIC, READ_KEY_OPTIONAL, routes } from "../../http/openapi.ts";
-import type { AppEnv } from "../../http/types.ts";
 import { type Commune, findCommune, listCommunes } from "../../store/communes.ts";
 import { iso } from "../../store/db.ts";
 import { notFound } from "../../store/errors.ts";
-import { listLatestReadings } from "../../store/latest-readings.ts";
-import { catalogDb, territoryDb } from "../../store/shard.ts";
+import { listCommuneLatest } from "../../store/latest-readings.ts";
+import { catalogDb, communeDb, territoryDb } from "../../store/shard.ts";
 import { countVisibleDevices, listVisibleCommuneDevices } from "../../store/visible-devices.ts";
 import { inseeCode } from "../schemas.ts";
 import { communeLatest, communeSeries, communeSummary, latestValuesView } from "./answers.ts";
@@ -25,16 +24,38 @@ const tags = ["public"];
 const params = z.object({ insee: inseeCode.openapi({ description: "INSEE code", example: "13001" }) });
 
 /** Communes the reader's key is limited to (all for an anonymous reader or an unlimited key). */
-function inReach(c: Context<AppEnv>, commune: Commune): boolean {
-  const access = c.var.access;
+function inReach(access: ReadAccess, commune: Pick<Commune, "insee" | "territory">): boolean {
   return (access.territory === null || access.territory === commune.territory) && (access.commune === null || access.commune === commune.insee);
 }
 
 /** A commune within the reader's reach, else 404 as for an unknown one. */
-async function reachableCommune(c: Context<AppEnv>, insee: string): Promise<Commune> {
-  const commune = await findCommune(catalogDb(c.env), insee);
-  if (!commune || !inReach(c, commune)) throw notFound("commune", insee);
+async function reachableCommune(env: Pick<Env, "DB">, access: ReadAccess, insee: string): Promise<Commune> {
+  const commune = await findCommune(catalogDb(env), insee);
+  if (!commune || !inReach(access, commune)) throw notFound("commune", insee);
   return commune;
+}
+
+/**
+ * GET /v1/communes/{insee}/latest: the commune, its visible devices and their latest values in one
+ * statement (one D1 round trip) on the commune's database.
+ */
+export async function communeLatestOf(env: Pick<Env, "DB">, access: ReadAccess, insee: string, quantity: string | undefined): Promise<z.input<typeof communeLatest>> {
+  const found = await listCommuneLatest(communeDb(env, insee), access, insee, quantity);
+  if (!found || !inReach(access, found.commune)) throw notFound("commune", insee);
+  const devices = found.devices;
+  const answer = devices
+    .map((d) => ({
+      devEui: d.devEui,
+      name: d.name,
+      profile: d.profile,
+      codec: d.codec,
+      latitude: d.latitude,
+      longitude: d.longitude,
+      values: latestValuesView(d.latest),
+    }))
+    // With a quantity, only the devices that measure it.
+    .filter((d) => quantity === undefined || Object.keys(d.values).length > 0);
+  return { insee: found.commune.insee, quantity: quantity ?? null, devices: answer };
 }
 
 publicCommuneRoutes.openapi(
@@ -56,7 +77,7 @@ publicCommuneRoutes.openapi(
     return c.json(
       {
         communes: communes
-          .filter((x) => inReach(c, x))
+          .filter((x) => inReach(c.var.access, x))
           .map((x) => {
             const byProfile = byCommune.get(x.insee) ?? {};
             return { insee: x.insee, name: x.name, territory: x.territory, devices: { total: Object.values(byProfile).reduce((a, b) => a + b, 0), byProfile } };
@@ -79,26 +100,7 @@ publicCommuneRoutes.openapi(
     request: { params, query: z.object({ quantity: z.string().min(1).optional().openapi({ description: "Normalized quantity key", example: "air.no2" }) }) },
     responses: { 200: json(communeLatest, "Devices and their latest values"), ...errors(400, 404, ...PUBLIC) },
   }),
-  async (c) => {
-    const { quantity } = c.req.valid("query");
-    const commune = await reachableCommune(c, c.req.valid("param").insee);
-    const catalog = catalogDb(c.env);
-    const devices = await listVisibleCommuneDevices(catalog, c.var.access, await intervalQuantity(catalog), commune.insee, Date.now());
-    const latest = await listLatestReadings(territoryDb(c.env, commune.territory), devices.map((d) => d.id), quantity);
-    const answer = devices
-      .map((d) => ({
-        devEui: d.devEui,
-        name: d.name,
-        profile: d.profile,
-        codec: d.codec,
-        latitude: d.latitude,
-        longitude: d.longitude,
-        values: latestValuesView(latest.filter((r) => r.deviceId === d.id)),
-      }))
-      // With a quantity, only the devices that measure it.
-      .filter((d) => quantity === undefined || Object.keys(d.values).length > 0);
-    return c.json({ insee: commune.insee, quantity: quantity ?? null, devices: answer }, 200);
-  },
+  async (c) => c.json(await communeLatestOf(c.env, c.var.access, c.req.valid("param").insee, c.req.valid("query").quantity), 200),
 );
 
 publicCommuneRoutes.openapi(
@@ -116,7 +118,7 @@ publicCommuneRoutes.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const window = seriesWindow(q, Date.now());
-    const commune = await reachableCommune(c, c.req.valid("param").insee);
+    const commune = await reachableCommune(c.env, c.var.access, c.req.valid("param").insee);
     const catalog = catalogDb(c.env);
     const db = territoryDb(c.env, commune.territory);
     const quantity = await numericQuantity(db, q.quantity);
