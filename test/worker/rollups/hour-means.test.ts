@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import { quantityIndex } from "../../../worker/src/ingest/decode/readings.ts";
 import { parisDay, parisDayRange } from "../../../worker/src/rollups/paris-day.ts";
 import type { ReadingRow } from "../../../worker/src/store/readings.ts";
-import { listHighestHourlyMeanDays, listHourRollups, listNoisePeriods } from "../../../worker/src/store/rollups.ts";
+import { listHighestDailyStatistics, listHourRollups, listNoisePeriods } from "../../../worker/src/store/rollups.ts";
 import { writeReadings } from "./write.ts";
 
 /**
- * listHighestHourlyMeanDays and listNoisePeriods (rollup_day_hourly, kept by the triggers of migration
+ * listHighestDailyStatistics and listNoisePeriods (rollup_day_hourly, kept by the triggers of migration
  * 0007) against the same statistics computed in JavaScript from listHourRollups and Intl.
  */
 
@@ -68,15 +68,18 @@ describe("daily statistics of hourly means", () => {
     // Each station's statistics in JavaScript: the hours of 2026-03-28 (18 with the gap) pass minHours 18.
     const one = await expected(device, "air.no2", "2026-03-28", "2026-10-25", 0, () => true);
     expect(one.map((a) => [a.day, a.hours])).toEqual([["2026-03-28", 18], ["2026-03-29", 23], ["2026-03-30", 24], ["2026-10-23", 24], ["2026-10-24", 24], ["2026-10-25", 25]]);
-    const alone = await listHighestHourlyMeanDays(env.DB, { deviceIds: [device], quantity: ["air.no2", "air.o3"], from: "2026-03-28", to: "2026-10-25", minHours: 18 });
+    const alone = await listHighestDailyStatistics(env.DB, { deviceIds: [device], statistics: { "air.no2": "max", "air.o3": "max" }, from: "2026-03-28", to: "2026-10-25", minHours: 18 });
+    const aloneMean = await listHighestDailyStatistics(env.DB, { deviceIds: [device], statistics: { "air.no2": "mean" }, from: "2026-03-28", to: "2026-10-25", minHours: 18 });
     expect(alone.devices).toBe(1);
     expect(alone.days.map((d) => d.day)).toEqual(one.map((a) => a.day));
     alone.days.forEach((d, i) => {
       expect(d.values["air.o3"], d.day).toBeNull();
-      expect(d.values["air.no2"]!.hours, d.day).toBe(one[i]!.hours);
-      expect(d.values["air.no2"]!.meanMax, d.day).toBeCloseTo(one[i]!.meanMax, 9);
-      expect(d.values["air.no2"]!.meanOfMeans, d.day).toBeCloseTo(one[i]!.meanSum / one[i]!.hours, 9);
+      expect(d.values["air.no2"], d.day).toBeCloseTo(one[i]!.meanMax, 9);
+      expect(aloneMean.days[i]!.values["air.no2"], d.day).toBeCloseTo(one[i]!.meanSum / one[i]!.hours, 9);
     });
+    // One hour more than the day holds: no device qualifies, the days have null values.
+    const strict = await listHighestDailyStatistics(env.DB, { deviceIds: [device], statistics: { "air.no2": "max" }, from: "2026-03-29", to: "2026-03-29", minHours: 24 });
+    expect(strict).toEqual({ devices: 1, days: [{ day: "2026-03-29", values: { "air.no2": null } }] });
 
     // A second station, higher everywhere, with only 17 hours on 2026-10-24 and 24 hours of data on
     // 2026-10-25 only (a 25-hour day): the highest of both, counting only days of at least 18 hours.
@@ -90,19 +93,19 @@ describe("daily statistics of hourly means", () => {
     await writeReadings(other, others);
     const two = await expected(other, "air.no2", "2026-10-24", "2026-10-25", 0, () => true);
     expect(two.map((a) => [a.day, a.hours])).toEqual([["2026-10-24", 17], ["2026-10-25", 24]]);
-    const both = await listHighestHourlyMeanDays(env.DB, { deviceIds: [device, other], quantity: ["air.no2"], from: "2026-10-24", to: "2026-10-25", minHours: 18 });
+    const both = await listHighestDailyStatistics(env.DB, { deviceIds: [device, other], statistics: { "air.no2": "max" }, from: "2026-10-24", to: "2026-10-25", minHours: 18 });
+    const bothMean = await listHighestDailyStatistics(env.DB, { deviceIds: [device, other], statistics: { "air.no2": "mean" }, from: "2026-10-24", to: "2026-10-25", minHours: 18 });
     expect(both.devices).toBe(2);
     const [d24, d25] = both.days.map((d) => d.values["air.no2"]!);
+    const [m24, m25] = bothMean.days.map((d) => d.values["air.no2"]!);
     const [a24, a25] = [one.find((a) => a.day === "2026-10-24")!, one.find((a) => a.day === "2026-10-25")!];
     // 24 October: the other station has too few hours, so the first one alone sets the figures.
-    expect(d24!.meanMax).toBeCloseTo(a24.meanMax, 9);
-    expect(d24!.meanOfMeans).toBeCloseTo(a24.meanSum / a24.hours, 9);
-    expect(d24!.hours).toBe(24);
-    // 25 October: the higher of the two for each statistic, and the most hours among them.
-    expect(d25!.meanMax).toBeCloseTo(Math.max(a25.meanMax, two[1]!.meanMax), 9);
-    expect(d25!.meanOfMeans).toBeCloseTo(Math.max(a25.meanSum / a25.hours, two[1]!.meanSum / two[1]!.hours), 9);
+    expect(d24).toBeCloseTo(a24.meanMax, 9);
+    expect(m24).toBeCloseTo(a24.meanSum / a24.hours, 9);
+    // 25 October: the higher of the two for each statistic.
     expect(two[1]!.meanMax).toBeGreaterThan(a25.meanMax);
-    expect(d25!.hours).toBe(25);
+    expect(d25).toBeCloseTo(Math.max(a25.meanMax, two[1]!.meanMax), 9);
+    expect(m25).toBeCloseTo(Math.max(a25.meanSum / a25.hours, two[1]!.meanSum / two[1]!.hours), 9);
 
     const periods = await listNoisePeriods(env.DB, { deviceIds: [device], from: "2026-03-27", to: "2026-10-26" });
     for (const [period, window] of [

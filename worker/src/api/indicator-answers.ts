@@ -1,4 +1,4 @@
-import { ATMO_MIN_HOURS, type AtmoDay, atmoDaysFromSummaries, type AtmoPollutant, type AtmoStationDays } from "../indicators/atmo.ts";
+import { ATMO_MIN_HOURS, type AtmoDay, DAILY_STATISTIC, atmoDaysFromSummaries, type AtmoPollutant, type AtmoStationDays } from "../indicators/atmo.ts";
 import { type CounterDay, type FootfallDay, footfallDays } from "../indicators/footfall.ts";
 import {
   BATTERY_DAYS,
@@ -31,7 +31,7 @@ import {
   type ReadingValue,
 } from "../store/indicator-inputs.ts";
 import { loadBatteryFits } from "../store/alert-inputs.ts";
-import { listDayRollups, listHighestHourlyMeanDays, listNoisePeriods } from "../store/rollups.ts";
+import { listDayRollups, listHighestDailyStatistics, listNoisePeriods } from "../store/rollups.ts";
 
 /**
  * Each indicator as the API answers it: load its inputs for the devices in scope (store), compute
@@ -70,20 +70,21 @@ const ATMO_KEYS: Readonly<Record<AtmoPollutant, string>> = { no2: "air.no2", o3:
 
 export async function atmoAnswer(db: D1Database, devices: readonly IndicatorDevice[], w: Window): Promise<{ stations: number; days: AtmoDay[] }> {
   const pollutants = Object.entries(ATMO_KEYS) as [AtmoPollutant, string][];
-  const { devices: stations, days } = await listHighestHourlyMeanDays(db, {
+  const { devices: stations, days } = await listHighestDailyStatistics(db, {
     deviceIds: devices.map((d) => d.id),
-    quantity: pollutants.map(([, key]) => key),
+    statistics: Object.fromEntries(pollutants.map(([p, key]) => [key, DAILY_STATISTIC[p]])),
     from: w.from,
     to: w.to,
     minHours: ATMO_MIN_HOURS,
   });
   // Each sub-index of a commune is the highest of its stations': D1 gives, per day and pollutant,
-  // the highest statistics over the stations with enough hours, which class like one station.
+  // the highest daily statistic over the stations with enough hours, which classes like one
+  // station's (dailyConcentration reads the statistic its pollutant uses, so both carry it).
   const highest: AtmoStationDays = { daily: {} };
   for (const [p, key] of pollutants) {
     highest.daily[p] = days.flatMap((d) => {
       const v = d.values[key];
-      return v ? [{ date: d.day, hours: v.hours, maxMean: v.meanMax, meanOfMeans: v.meanOfMeans }] : [];
+      return v === null || v === undefined ? [] : [{ date: d.day, hours: ATMO_MIN_HOURS, maxMean: v, meanOfMeans: v }];
     });
   }
   return { stations, days: atmoDaysFromSummaries([highest], w.from, w.to) };

@@ -22,7 +22,8 @@ export const ATMO_BOUNDS: Readonly<Record<AtmoPollutant, readonly number[]>> = {
 export const ATMO_LABELS = ["Bon", "Moyen", "Dégradé", "Mauvais", "Très mauvais", "Extrêmement mauvais"] as const;
 
 /** Gases take the day's maximum hourly mean; particles the mean of the hourly means. */
-const DAILY_STATISTIC: Readonly<Record<AtmoPollutant, "max" | "mean">> = { no2: "max", o3: "max", so2: "max", pm10: "mean", pm2_5: "mean" };
+/** Which statistic of the day's hourly means a pollutant's daily concentration is: their maximum or their mean. */
+export const DAILY_STATISTIC: Readonly<Record<AtmoPollutant, "max" | "mean">> = { no2: "max", o3: "max", so2: "max", pm10: "mean", pm2_5: "mean" };
 
 export const ATMO_MIN_HOURS = 18;
 

@@ -196,65 +196,70 @@ export async function listDevicesWithData(db: D1Database): Promise<number[]> {
   return results.map((r) => r.id);
 }
 
-/** A day's hourly means of one quantity: hours with data, largest hourly mean, mean of the hourly means (real units). */
-export interface HourlyMeanStats {
-  hours: number;
-  meanMax: number;
-  meanOfMeans: number;
-}
+/** A statistic of a day's hourly means: the largest hourly mean or the mean of the hourly means. */
+export type HourlyMeanStatistic = "max" | "mean";
 
-/** One local day of listHighestHourlyMeanDays: per quantity key, the highest statistics over the devices, or null. */
-export interface HighestHourlyMeanDay {
+/** One local day of listHighestDailyStatistics: per quantity key, the highest statistic over the devices, or null. */
+export interface HighestDailyStatistics {
   /** Local date, "YYYY-MM-DD". */
   day: string;
-  values: Record<string, HourlyMeanStats | null>;
+  values: Record<string, number | null>;
 }
 
 /**
- * For local days from..to (both included), per quantity key, the highest over the devices of each
- * statistic of the day's hourly means — counting only the devices with at least `minHours` hours
- * of that key that day — and how many of the devices have any such day. What a commune's ATMO
- * needs: its sub-index is the highest of its stations', and a class is a non-decreasing function of
- * the concentration, so the class of the highest concentration is the highest class. Read from
- * rollup_day_hourly (migration 0007) and pivoted in SQL to one row per day (a year of a commune is
- * 365 rows, not 365 per station and key: each row returned costs more than the seeks that make it).
- * Only concentrations (ug/m3) and sound levels (dB) are summarised (the migration says why). A key
- * whose definition changed during a day (migration 0003) counts each definition's part of the day
- * as a device of its own.
+ * For local days from..to (both included) and each quantity key, the highest over the devices of
+ * a statistic of the day's hourly means (real units) — counting only the devices with at least
+ * `minHours` hours of that key that day — and how many of the devices have any day of these keys.
+ * What a commune's ATMO needs: its sub-index is the highest of its stations', and a class is a
+ * non-decreasing function of the concentration, so the class of the highest concentration is the
+ * highest class. Read from rollup_day_hourly (migration 0007) and pivoted in SQL to one row per day
+ * (a year of a commune is 365 rows, not 365 per station and key: each row and value returned costs
+ * more than the seeks that make it). Only concentrations (ug/m3) and sound levels (dB) are
+ * summarised (the migration says why). A key whose definition changed during a day (migration
+ * 0003) counts each definition's part of the day as a device of its own.
  *
  * @example
- * await listHighestHourlyMeanDays(db, { deviceIds: stations, quantity: ["air.no2", "air.pm10"], from: "2026-07-01", to: "2026-07-01", minHours: 18 });
- * // { devices: 3, days: [{ day: "2026-07-01", values: { "air.no2": { hours: 24, meanMax: 61.5, meanOfMeans: 30.2 }, "air.pm10": null } }] }
+ * await listHighestDailyStatistics(db, { deviceIds: stations, statistics: { "air.no2": "max", "air.pm10": "mean" }, from: "2026-07-01", to: "2026-07-01", minHours: 18 });
+ * // { devices: 3, days: [{ day: "2026-07-01", values: { "air.no2": 61.5, "air.pm10": null } }] }
  */
-export async function listHighestHourlyMeanDays(
+export async function listHighestDailyStatistics(
   db: D1Database,
-  q: { deviceIds: readonly number[]; quantity: readonly string[]; from: string; to: string; minHours: number },
-): Promise<{ devices: number; days: HighestHourlyMeanDay[] }> {
-  if (q.deviceIds.length === 0 || q.quantity.length === 0) return { devices: 0, days: [] };
-  // ?1 devices, ?2 keys (JSON), ?3 from, ?4 to, ?5 minHours; q.pos is the key's index in q.quantity.
-  const from = `json_each(?1) AS d
-    CROSS JOIN (SELECT quantities.id AS id, k.key AS pos, pow(10.0, decimals) AS scale FROM json_each(?2) AS k JOIN quantities ON quantities.key = k.value) AS q
-    CROSS JOIN rollup_day_hourly AS r
-    WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.day >= ?3 AND r.day <= ?4`;
-  const columns = q.quantity.map((_, i) => {
-    const when = `WHEN q.pos = ${i} AND r.hours >= ?5`;
-    return `max(CASE ${when} THEN r.hours END) AS h${i}, max(CASE ${when} THEN r.mean_max / q.scale END) AS x${i},
-            max(CASE ${when} THEN r.mean_sum / q.scale / r.hours END) AS m${i}`;
+  q: { deviceIds: readonly number[]; statistics: Readonly<Record<string, HourlyMeanStatistic>>; from: string; to: string; minHours: number },
+): Promise<{ devices: number; days: HighestDailyStatistics[] }> {
+  const keys = Object.keys(q.statistics);
+  if (q.deviceIds.length === 0 || keys.length === 0) return { devices: 0, days: [] };
+  // ?1 devices, ?2 keys (JSON), ?3 from, ?4 to, ?5 minHours; q.pos is the key's index in keys.
+  const quantities = "(SELECT quantities.id AS id, k.key AS pos, pow(10.0, decimals) AS scale FROM json_each(?2) AS k JOIN quantities ON quantities.key = k.value) AS q";
+  const columns = keys.map((key, i) => {
+    const statistic = q.statistics[key] === "max" ? "r.mean_max / q.scale" : "r.mean_sum / q.scale / r.hours";
+    return `max(CASE WHEN q.pos = ${i} AND r.hours >= ?5 THEN ${statistic} END) AS v${i}`;
   });
-  const params = [JSON.stringify(q.deviceIds), JSON.stringify(q.quantity), q.from, q.to, q.minHours];
+  const params = [JSON.stringify(q.deviceIds), JSON.stringify(keys), q.from, q.to, q.minHours];
   const [devices, days] = await d1(() =>
     db.batch<Record<string, number | string | null>>([
-      db.prepare(`SELECT count(DISTINCT r.device_id) AS n FROM ${from}`).bind(...params.slice(0, 4)),
-      db.prepare(`SELECT r.day AS day, ${columns.join(", ")} FROM ${from} GROUP BY r.day ORDER BY r.day`).bind(...params),
+      // A device counts when one seek finds it a day of one of the keys.
+      db
+        .prepare(
+          `SELECT count(*) AS n FROM json_each(?1) AS d
+           WHERE EXISTS (SELECT 1 FROM ${quantities} CROSS JOIN rollup_day_hourly AS r
+                         WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.day >= ?3 AND r.day <= ?4)`,
+        )
+        .bind(...params.slice(0, 4)),
+      db
+        .prepare(
+          `SELECT r.day AS day, ${columns.join(", ")}
+           FROM json_each(?1) AS d CROSS JOIN ${quantities} CROSS JOIN rollup_day_hourly AS r
+           WHERE r.device_id = d.value AND r.quantity_id = q.id AND r.day >= ?3 AND r.day <= ?4
+           GROUP BY r.day ORDER BY r.day`,
+        )
+        .bind(...params),
     ]),
   );
   return {
     devices: Number(devices?.results[0]?.n ?? 0),
     days: (days?.results ?? []).map((r) => ({
       day: String(r.day),
-      values: Object.fromEntries(
-        q.quantity.map((key, i) => [key, r[`h${i}`] === null ? null : { hours: Number(r[`h${i}`]), meanMax: Number(r[`x${i}`]), meanOfMeans: Number(r[`m${i}`]) }]),
-      ),
+      values: Object.fromEntries(keys.map((key, i) => [key, r[`v${i}`] === null ? null : Number(r[`v${i}`])])),
     })),
   };
 }
