@@ -17,7 +17,7 @@ import { FLUIDS, type Fluid, leakState, type LeakState, type MeterDay, meterDays
 import { stationReadings, type StationState, stationState } from "../indicators/mobility.ts";
 import { type NoiseDay, noiseDaysFromPeriods } from "../indicators/noise.ts";
 import type { FitSums } from "../indicators/math.ts";
-import { addDays, DAY_MS, type LocalDate, localDate, localTimeToUtc, startOfLocalDay } from "../indicators/paris-time.ts";
+import { addDays, DAY_MS, type LocalDate, localDate, startOfLocalDay } from "../indicators/paris-time.ts";
 import { type BinState, binState, EMPTYING_DROP, fillThreshold } from "../indicators/waste.ts";
 import {
   type IndicatorDevice,

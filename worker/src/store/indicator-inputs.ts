@@ -160,7 +160,9 @@ export async function loadCodecCounts(db: D1Database, deviceIds: readonly number
 /**
  * Least-squares sums of one quantity per device over readings with time in (fromMs, toMs], with x
  * = (time − originMs) in days and y the real value, aggregated in SQL (a month of readings per
- * device stays in the database), plus the latest value.
+ * device stays in the database), plus the latest value. The routes read the battery's sums from
+ * trend_day instead (store/alert-inputs.ts loadBatteryFits); this raw-readings form is the
+ * reference that trend_day is tested and benchmarked against.
  */
 export async function loadFitSums(
   db: D1Database,

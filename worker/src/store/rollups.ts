@@ -1,3 +1,4 @@
+import { nextDay } from "../rollups/paris-day.ts";
 import { d1 } from "./db.ts";
 
 /**
@@ -312,7 +313,7 @@ export async function listNoisePeriods(db: D1Database, q: { deviceIds: readonly 
          GROUP BY r.device_id, r.day
          ORDER BY r.device_id, r.day`,
       )
-      .bind(JSON.stringify(q.deviceIds), q.quantity ?? "sound.laeq", q.from, nextLocalDate(q.to))
+      .bind(JSON.stringify(q.deviceIds), q.quantity ?? "sound.laeq", q.from, nextDay(q.to))
       .all<BandRow>(),
   );
   const rows = new Map(results.map((r) => [`${r.deviceId}/${r.day}`, r]));
@@ -321,9 +322,9 @@ export async function listNoisePeriods(db: D1Database, q: { deviceIds: readonly 
     if (hours > 0 && energy !== null) out.push({ deviceId, day, period, hours, meanEnergy: energy / hours });
   };
   for (const deviceId of [...new Set(results.map((r) => r.deviceId))]) {
-    for (let day = q.from; day <= q.to; day = nextLocalDate(day)) {
+    for (let day = q.from; day <= q.to; day = nextDay(day)) {
       const today = rows.get(`${deviceId}/${day}`);
-      const tomorrow = rows.get(`${deviceId}/${nextLocalDate(day)}`);
+      const tomorrow = rows.get(`${deviceId}/${nextDay(day)}`);
       if (today) {
         push(deviceId, day, "day", today.h0618, today.e0618);
         push(deviceId, day, "evening", today.h1822, today.e1822);
@@ -333,5 +334,3 @@ export async function listNoisePeriods(db: D1Database, q: { deviceIds: readonly 
   }
   return out;
 }
-
-const nextLocalDate = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
