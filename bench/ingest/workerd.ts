@@ -20,7 +20,6 @@ const { Miniflare, convertV4MiniflareOptions } = createRequire(createRequire(imp
 export async function startWorkerd(port: number, persistTo: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const out = mkdtempSync(join(tmpdir(), "cigale-bundle-"));
   run("wrangler", ["deploy", "--dry-run", "--outdir", out]);
-  const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml")).workerOptions;
   // The bundle and the WASM modules it imports, listed as wrangler lists them for an upload.
   const modules = [
     { type: "ESModule" as const, path: join(out, "index.js") },
@@ -28,18 +27,35 @@ export async function startWorkerd(port: number, persistTo: string): Promise<{ u
       .filter((f) => f.endsWith(".wasm"))
       .map((f) => ({ type: "CompiledWasm" as const, path: join(out, f) })),
   ];
+  return serveBundle({ name: "cigale", port, persistTo, out, modules });
+}
+
+/**
+ * Runs the modules of a bundle in `out` as one Worker in Miniflare, with the bindings wrangler
+ * reads from wrangler.toml and .dev.vars over the state of `persistTo` (so D1 opens the same
+ * database file as `wrangler dev --persist-to`); `stop` disposes of it and removes `out`. Also the
+ * query benchmark's bench Worker (bench/query/workerd.ts).
+ */
+export async function serveBundle(o: {
+  name: string;
+  port: number;
+  persistTo: string;
+  out: string;
+  modules: { type: "ESModule" | "CompiledWasm"; path: string }[];
+}): Promise<{ url: string; stop: () => Promise<void> }> {
+  const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml")).workerOptions;
   const mf = new Miniflare(convertV4MiniflareOptions({
     host: "127.0.0.1",
-    port,
-    resourcePersistencePath: join(persistTo, "v3"),
-    workers: [{ ...workerOptions, name: "cigale", modules, modulesRoot: out }],
+    port: o.port,
+    resourcePersistencePath: join(o.persistTo, "v3"),
+    workers: [{ ...workerOptions, name: o.name, modules: o.modules, modulesRoot: o.out }],
   }));
   const url = (await mf.ready).toString().replace(/\/$/, "");
   return {
     url,
     stop: async () => {
       await mf.dispose();
-      rmSync(out, { recursive: true, force: true });
+      rmSync(o.out, { recursive: true, force: true });
     },
   };
 }

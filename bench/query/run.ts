@@ -114,7 +114,6 @@ await proxy.dispose();
 // The queries run inside workerd (in-worker.ts), as a route's D1 work runs; timed from here.
 const worker = await startBenchWorker(persist);
 const inWorker = (query: QueryName) => () => worker.call({ query, context });
-const ctx = context;
 
 const selected = (name: string) => !values.only || name.toLowerCase().includes(values.only.toLowerCase());
 
@@ -125,9 +124,9 @@ interface Case {
   raw: () => Promise<string>;
 }
 const cases: Case[] = [
-  { name: `latest values of commune ${commune}: GET /v1/communes/${commune}/latest, anonymous (${ctx.communeDevices.length} bench devices)`, yearLong: false, rollup: inWorker("latestOfCommune"), raw: inWorker("latestOfCommuneRaw") },
+  { name: `latest values of commune ${commune}: GET /v1/communes/${commune}/latest, anonymous (${context.communeDevices.length} bench devices)`, yearLong: false, rollup: inWorker("latestOfCommune"), raw: inWorker("latestOfCommuneRaw") },
   { name: "30-day hourly series of a device (NO2)", yearLong: false, rollup: inWorker("hourlySeries"), raw: inWorker("hourlySeriesRaw") },
-  { name: `a year of daily ATMO of commune ${commune} (${ctx.communeStations.length} stations)`, yearLong: true, rollup: inWorker("atmoYear"), raw: inWorker("atmoYearRaw") },
+  { name: `a year of daily ATMO of commune ${commune} (${context.communeStations.length} stations)`, yearLong: true, rollup: inWorker("atmoYear"), raw: inWorker("atmoYearRaw") },
   { name: "a year of daily noise of a device (Lday/Levening/Lnight/Lden)", yearLong: true, rollup: inWorker("noiseYear"), raw: inWorker("noiseYearRaw") },
   { name: "alerts of the metropolis: GET /v1/alerts, anonymous (bins, offline, batteries)", yearLong: false, rollup: inWorker("alerts"), raw: inWorker("alertsRaw") },
 ];
