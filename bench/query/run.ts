@@ -30,16 +30,46 @@ import type { QueryName } from "./in-worker.ts";
 import { type BenchDevice, insertBenchDevices, seedYear } from "./seed.ts";
 import { startBenchWorker } from "./workerd.ts";
 
-const { values } = parseArgs({
-  options: {
-    sensors: { type: "string", default: "200" },
-    days: { type: "string", default: "365" },
-    runs: { type: "string", default: "30" },
-    "persist-to": { type: "string" },
-    reuse: { type: "boolean", default: false },
-    only: { type: "string" },
-  },
-});
+const USAGE = `Usage: npm run bench:query -- [options]
+
+Seeds a synthetic year into a local D1 (or reuses one), then times the read side's queries inside
+workerd against baselines from raw readings. Floors: p95 < 50 ms each, ≥ 10× the baseline on
+year-long queries; SensorThings p95 < 100 ms. Exits 1 when a floor is missed.
+
+Options:
+  --sensors N        sensors to seed (default 200)
+  --days N           days to seed, ending 2026-11-30 (default 365)
+  --runs N           timed runs per query (default 30)
+  --persist-to DIR   keep the seeded state in DIR (default: a temporary directory, removed)
+  --reuse            reuse the state in --persist-to (newer migrations are applied first)
+  --only TEXT        time only the queries whose name contains TEXT (case-insensitive)
+  --help             this text
+
+Example: npm run bench:query -- --persist-to /tmp/cigale-year --runs 30
+         npm run bench:query -- --reuse --persist-to /tmp/cigale-year --only ATMO`;
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      sensors: { type: "string", default: "200" },
+      days: { type: "string", default: "365" },
+      runs: { type: "string", default: "30" },
+      "persist-to": { type: "string" },
+      reuse: { type: "boolean", default: false },
+      only: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const sensors = Number(values.sensors);
 const days = Number(values.days);
 const runs = Number(values.runs);
