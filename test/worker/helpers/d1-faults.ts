@@ -125,18 +125,18 @@ export class D1Faults {
 
 /** An R2 bucket that cannot be written: the fallback down too. */
 export function brokenBucket(real: R2Bucket): R2Bucket {
-  return failing(real, "put", "R2 unavailable");
+  return failing(real, ["put"], "R2 unavailable");
 }
 
-/** A queue binding whose sends fail, as when the queue service cannot be reached. */
+/** A queue binding whose sends (one message or a batch) fail, as when the queue service cannot be reached. */
 export function brokenQueue(real: Queue): Queue {
-  return failing(real, "send", "Queue send failed: service unavailable");
+  return failing(real, ["send", "sendBatch"], "Queue send failed: service unavailable");
 }
 
-function failing<T extends object>(real: T, method: string, message: string): T {
+function failing<T extends object>(real: T, methods: readonly string[], message: string): T {
   return new Proxy(real, {
     get(target, prop, receiver) {
-      if (prop === method) return () => Promise.reject(new Error(message));
+      if (typeof prop === "string" && methods.includes(prop)) return () => Promise.reject(new Error(message));
       const value = Reflect.get(target, prop, receiver) as unknown;
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },

@@ -1,6 +1,6 @@
 import { IngestError } from "./errors.ts";
 import type { EventKind, IngestEvent } from "./event.ts";
-import { type IngestMessage, ingestMessage, isTooLargeForQueue, MAX_QUEUE_MESSAGE_BYTES, messageBytes } from "./queue.ts";
+import { type IngestMessage, ingestMessage, isTooLargeForQueue, MAX_QUEUE_MESSAGE_BYTES, messageBytes, SharedBatchFailed, sendCoalesced } from "./queue.ts";
 import type { Scope } from "./scope.ts";
 import { spoolEvent } from "./spool.ts";
 
@@ -15,7 +15,8 @@ export interface Accepted {
 
 /**
  * Queue first: the event is sent to the ingest queue and the answer is 202 as soon as the
- * queue has it — `send()` resolves once the message is durably written, and the consumer
+ * queue has it — `send()` resolves once the message is durably written (concurrent requests share
+ * one sendBatch: queue.ts sendCoalesced; `waitUntil` keeps a shared batch going), and the consumer
  * (consume.ts) stores it in D1 with retries and a dead-letter queue behind it. If the queue
  * cannot take it — it is unavailable, or the event is larger than one queue message (only a log
  * event's free text gets there) — the event goes to the R2 spool (a separate storage system,
@@ -23,21 +24,35 @@ export interface Accepted {
  * Only when the spool fails too does the Worker answer 503 — then nothing was kept, and saying so
  * is all that is left.
  */
-export async function acceptEvent(env: Env, event: IngestEvent, scope: Scope, now: number): Promise<Accepted> {
+export async function acceptEvent(env: Env, event: IngestEvent, scope: Scope, now: number, waitUntil: ((promise: Promise<unknown>) => void) | null = null): Promise<Accepted> {
   const message = ingestMessage(event, scope, now);
   // Larger than a queue message: straight to the spool, and said so (not "queue unavailable").
   const size = messageBytes(message);
   if (size > MAX_QUEUE_MESSAGE_BYTES) return spool(env, message, tooLarge(size));
+  const error = await queued(env.INGEST_QUEUE, message, size, waitUntil);
+  if (error === null) return { kind: event.kind, devEui: event.devEui, time: event.time, result: "accepted" };
+  if (isTooLargeForQueue(error)) return spool(env, message, tooLarge(size));
+  const detail = error instanceof Error ? error.message : String(error);
+  return spool(env, message, {
+    reason: `ingest queue send failed: ${detail}`,
+    message: "the ingest queue is unavailable right now: the event is kept in the ingest spool and will be stored when it recovers",
+  });
+}
+
+/** Null once the queue has the message, else the queue's error for this message. */
+async function queued(queue: Queue, message: IngestMessage, size: number, waitUntil: ((promise: Promise<unknown>) => void) | null): Promise<unknown> {
   try {
-    await env.INGEST_QUEUE.send(message);
-    return { kind: event.kind, devEui: event.devEui, time: event.time, result: "accepted" };
+    await sendCoalesced(queue, message, size, waitUntil);
+    return null;
   } catch (error) {
-    if (isTooLargeForQueue(error)) return spool(env, message, tooLarge(size));
-    const detail = error instanceof Error ? error.message : String(error);
-    return spool(env, message, {
-      reason: `ingest queue send failed: ${detail}`,
-      message: "the ingest queue is unavailable right now: the event is kept in the ingest spool and will be stored when it recovers",
-    });
+    if (!(error instanceof SharedBatchFailed)) return error;
+  }
+  // It travelled with other requests' messages: sent alone, its own error (too large, or the queue down) decides.
+  try {
+    await queue.send(message);
+    return null;
+  } catch (error) {
+    return error;
   }
 }
 

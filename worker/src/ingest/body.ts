@@ -35,6 +35,13 @@ export async function readBody(request: Request, limit = MAX_BODY_BYTES): Promis
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (declared > limit) throw tooLarge(limit);
   if (!request.body) return new Uint8Array(0);
+  // A declared length frames the body (the runtime ends it there), and it is within the limit: one
+  // read instead of a promise per chunk. The size is checked again, for a caller that lied.
+  if (Number.isFinite(declared)) {
+    const whole = new Uint8Array(await request.arrayBuffer());
+    if (whole.byteLength > limit) throw tooLarge(limit);
+    return whole;
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = request.body.getReader();

@@ -100,7 +100,7 @@ ingestRoutes.openapi(
     const kind = c.req.valid("query").event;
     const format = bodyFormat(c.req.header("content-type"), ["json", "protobuf"]);
     const event = parseChirpstack(kind, format, await readBody(c.req.raw), now);
-    return answer(c, await acceptEvent(c.env, event, c.var.scope, now));
+    return answer(c, await acceptEvent(c.env, event, c.var.scope, now, waitUntilOf(c)));
   },
   // A missing or unknown ?event= keeps ingest's own codes (MISSING_EVENT, UNKNOWN_EVENT).
   (result, c) => {
@@ -124,9 +124,19 @@ ingestRoutes.openapi(
     bodyFormat(c.req.header("content-type"), ["json"]);
     const message = parseTtn(await readBody(c.req.raw), now);
     if (message.ignored) return ignored(c, message.ignored);
-    return answer(c, await acceptEvent(c.env, message.event, c.var.scope, now));
+    return answer(c, await acceptEvent(c.env, message.event, c.var.scope, now, waitUntilOf(c)));
   },
 );
+
+/** The request's waitUntil; null when the app is called without an execution context (some tests). */
+function waitUntilOf(c: Context): ((promise: Promise<unknown>) => void) | null {
+  try {
+    const ctx = c.executionCtx;
+    return (promise) => ctx.waitUntil(promise);
+  } catch {
+    return null;
+  }
+}
 
 /** 202 either way: accepted (in the ingest queue) or deferred (in the R2 spool). */
 function answer(c: Context, a: Accepted) {
