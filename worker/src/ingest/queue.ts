@@ -41,57 +41,67 @@ export class SharedBatchFailed extends Error {
   }
 }
 
-/** Messages of concurrent requests waiting for one sendBatch, and how to tell each request the outcome. */
+/** Messages of concurrent requests for one sendBatch, and its outcome once sent (null: in the queue). */
 interface OpenBatch {
   messages: IngestMessage[];
   bytes: number;
-  settle: ((error: unknown) => void)[];
+  outcome?: { error: unknown } | null;
 }
 
 /** The batch still taking messages, per queue binding (tests hand the Worker other ones). */
 const openBatches = new WeakMap<Queue, OpenBatch>();
 
+/** How long a request waits for another one to send the batch its message joined, before sending it alone. */
+const SHARED_BATCH_WAIT_MS = 20_000;
+
 /**
  * Puts a message in the queue; resolves once the queue has it (durably written), rejects
  * otherwise: with the queue's error when it was sent alone, with SharedBatchFailed when it was
- * part of a batch (the caller sends it alone to learn its own fate: too large, queue down). Messages of requests that arrive while a batch waits for its turn of the event loop join
- * it: one sendBatch for all of them instead of one send each, a queue operation per batch rather
- * than per request (in the local runtime, a third of an accepted event's CPU). Each request still
- * answers only once its own message is in the queue. The batch is sent from the request that
- * opened it, kept alive by waitUntil so that it is sent even if that request's client goes away;
- * each request waits on a promise of its own, which the runtime settles in its own context.
+ * part of a batch (the caller sends it alone to learn its own fate: too large, queue down).
+ *
+ * Messages of requests that arrive while a batch waits for its turn of the event loop join it:
+ * one sendBatch for all of them instead of one send each (in the local runtime a queue operation
+ * is a third of an accepted event's CPU). Each request still answers only once its own message is
+ * in the queue. The batch is sent by the request that opened it, kept alive by waitUntil so that
+ * it is sent even if that request's client goes away. The others watch its outcome on timers of
+ * their own: the runtime does not let a promise settled in one request's context wake another
+ * request ("Cannot perform I/O on behalf of a different request"). Should the batch never be sent,
+ * each of them sends its message alone after SHARED_BATCH_WAIT_MS — at worst a message queued
+ * twice, which the consumer stores once.
  */
-export function sendCoalesced(queue: Queue, message: IngestMessage, bytes: number, waitUntil: ((promise: Promise<unknown>) => void) | null): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const settle = (error: unknown) => (error === null ? resolve() : reject(error));
-    const size = bytes + MAX_QUEUE_BATCH.perMessage;
-    const open = openBatches.get(queue);
-    if (open && open.messages.length < MAX_QUEUE_BATCH.messages && open.bytes + size <= MAX_QUEUE_BATCH.bytes) {
-      open.messages.push(message);
-      open.bytes += size;
-      open.settle.push(settle);
-      return;
+export async function sendCoalesced(queue: Queue, message: IngestMessage, bytes: number, waitUntil: ((promise: Promise<unknown>) => void) | null): Promise<void> {
+  const size = bytes + MAX_QUEUE_BATCH.perMessage;
+  const open = openBatches.get(queue);
+  if (open && open.messages.length < MAX_QUEUE_BATCH.messages && open.bytes + size <= MAX_QUEUE_BATCH.bytes) {
+    open.messages.push(message);
+    open.bytes += size;
+    const deadline = Date.now() + SHARED_BATCH_WAIT_MS;
+    while (open.outcome === undefined) {
+      if (Date.now() > deadline) throw new SharedBatchFailed(new Error(`the request sending it did not finish within ${SHARED_BATCH_WAIT_MS} ms`));
+      await new Promise((r) => setTimeout(r, 1));
     }
-    const batch: OpenBatch = { messages: [message], bytes: size, settle: [settle] };
-    openBatches.set(queue, batch);
-    const sent = sendBatch(queue, batch);
-    if (waitUntil) waitUntil(sent);
-  });
+    if (open.outcome !== null) throw new SharedBatchFailed(open.outcome.error);
+    return;
+  }
+  const batch: OpenBatch = { messages: [message], bytes: size };
+  openBatches.set(queue, batch);
+  const sent = sendBatch(queue, batch);
+  waitUntil?.(sent);
+  await sent;
+  if (batch.outcome) throw batch.messages.length === 1 ? batch.outcome.error : new SharedBatchFailed(batch.outcome.error);
 }
 
 async function sendBatch(queue: Queue, batch: OpenBatch): Promise<void> {
   // One turn of the event loop: requests being read meanwhile add their messages.
   await new Promise((r) => setTimeout(r, 0));
   if (openBatches.get(queue) === batch) openBatches.delete(queue);
-  let error: unknown = null;
   try {
     if (batch.messages.length === 1) await queue.send(batch.messages[0]!);
     else await queue.sendBatch(batch.messages.map((body) => ({ body })));
-  } catch (e) {
-    error = e;
+    batch.outcome = null;
+  } catch (error) {
+    batch.outcome = { error };
   }
-  const failure = error === null || batch.messages.length === 1 ? error : new SharedBatchFailed(error);
-  for (const settle of batch.settle) settle(failure);
 }
 
 /** True when the queue refused a message for its size (not because it is unavailable). */
