@@ -27,9 +27,40 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { parseArgs } from "node:util";
 import { devCredentials, ensureCodecsBuilt, migrateLocal, ROOT, seedLocal, startWorker } from "../../worker/scripts/local.ts";
 import { fleetCsv, uplinkBody } from "./fleet.ts";
 import { startWorkerd } from "./workerd.ts";
+
+const USAGE = `Usage: [VAR=value …] npm run bench:ingest [-- --help]
+
+Posts ChirpStack uplinks to a fresh local platform (the Worker in workerd as deployed, then
+through wrangler dev) and measures HTTP answers/s and latency, uplinks stored end to end per
+second, and bytes of D1 per stored value, against SQLite's own speed. Floors (first runtime):
+≥ 500 uplinks/s stored, p99 < 100 ms, ≤ 40 bytes per value. Exits 1 when a floor is missed.
+Figures in bench/results/ingest.json.
+
+Settings (environment variables; the benchmark takes no other options):
+  BENCH_UPLINKS        uplinks to post, the first tenth (at most 2,000) as warm-up (default 100000)
+  BENCH_RUNTIMES       comma-separated passes: workerd, wrangler-dev (default "workerd,wrangler-dev")
+  BENCH_WRANGLER_ARGS  extra arguments of wrangler dev (default "--log-level warn")
+  BENCH_PORT           port of the local platform (default 8790)
+  BENCH_KEEP           set: keep the temporary databases and print where
+
+Options:
+  --help               this text
+
+Example: BENCH_UPLINKS=20000 BENCH_RUNTIMES=workerd npm run bench:ingest`;
+
+try {
+  if (parseArgs({ options: { help: { type: "boolean", default: false } } }).values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
 
 /** CPU time (ms) used so far by the workerd processes (Linux /proc; null elsewhere). */
 function workerdCpuMs(): number | null {
