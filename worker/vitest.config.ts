@@ -40,7 +40,7 @@ export default defineProject(async () => ({
         // dead-letter queue, but test timing: a batch waits 50 ms (not 1 s) and a retry none
         // (not 30 s), so that a message is dead-lettered after its 4th attempt within a second.
         queueConsumers: {
-          "cigale-ingest": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 3, retryDelay: 0, deadLetterQueue: "cigale-ingest-dlq" },
+          "cigale-ingest": { maxBatchSize: 50, maxBatchTimeout: 0.05, maxRetries: 3, retryDelay: 0, deadLetterQueue: "cigale-ingest-dlq" },
           "cigale-ingest-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 3, retryDelay: 0 },
         },
       },

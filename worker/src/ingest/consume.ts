@@ -4,7 +4,7 @@ import { readIngestMessage } from "./queue.ts";
 import { spoolUnreadable } from "./spool.ts";
 
 /**
- * The ingest queue's consumer: a batch of accepted events (up to 100, wrangler.toml) through the
+ * The ingest queue's consumer: a batch of accepted events (up to 50, wrangler.toml) through the
  * ingest pipeline (pipeline/run.ts: one D1 transaction for the common case; an event D1 refuses
  * is isolated and quarantined, never retried forever). Each message is acknowledged once its
  * event is stored, found a duplicate or quarantined; the others are retried — all of them when
