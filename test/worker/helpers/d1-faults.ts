@@ -133,6 +133,42 @@ export function brokenQueue(real: Queue): Queue {
   return failing(real, ["send", "sendBatch"], "Queue send failed: service unavailable");
 }
 
+/** One call the Worker made on a recordingQueue: which method, with how many messages, and whether it failed. */
+export interface QueueCall {
+  method: "send" | "sendBatch";
+  messages: number;
+  failed: boolean;
+}
+
+/**
+ * The real queue binding, recording each send and sendBatch; with `failBatches`, every sendBatch
+ * fails (a batch the queue refuses) while single sends go through.
+ */
+export function recordingQueue(real: Queue, options: { failBatches?: boolean } = {}): { queue: Queue; calls: QueueCall[] } {
+  const calls: QueueCall[] = [];
+  const queue = new Proxy(real, {
+    get(target, prop, receiver) {
+      if (prop === "send") {
+        return (body: unknown, o?: QueueSendOptions) => {
+          calls.push({ method: "send", messages: 1, failed: false });
+          return target.send(body, o);
+        };
+      }
+      if (prop === "sendBatch") {
+        return (messages: Iterable<MessageSendRequest>, o?: QueueSendBatchOptions) => {
+          const list = [...messages];
+          calls.push({ method: "sendBatch", messages: list.length, failed: options.failBatches === true });
+          if (options.failBatches) return Promise.reject(new Error("Queue sendBatch failed: batch refused"));
+          return target.sendBatch(list, o);
+        };
+      }
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { queue, calls };
+}
+
 function failing<T extends object>(real: T, methods: readonly string[], message: string): T {
   return new Proxy(real, {
     get(target, prop, receiver) {

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { forgetCredentials } from "../../../worker/src/auth/credentials.ts";
 import { forgetQuantityIndex, quantityIndex } from "../../../worker/src/ingest/decode/readings.ts";
 import worker from "../../../worker/src/index.ts";
-import { brokenBucket, brokenQueue, D1Faults, OUTAGE_MESSAGE } from "../helpers/d1-faults.ts";
+import { brokenBucket, brokenQueue, D1Faults, OUTAGE_MESSAGE, recordingQueue } from "../helpers/d1-faults.ts";
 import { chirpstackEvent, chirpstackUp, frame, newDevEui } from "../helpers/fixtures.ts";
 import { call, request } from "../helpers/http.ts";
 import { accepted, settle, until } from "../helpers/ingest.ts";
@@ -197,6 +197,35 @@ describe("D1 down until the retries are exhausted", () => {
     expect(r.status).toBe(503);
     expect(r.body["error"]).toMatchObject({ code: "STORAGE_UNAVAILABLE" });
     expect(r.headers.get("retry-after")).toBe("30");
+  });
+});
+
+describe("concurrent requests share a sendBatch (ingest/queue.ts sendCoalesced)", () => {
+  it("each answers accepted once its message is in the queue; all are stored once", async () => {
+    const batch = uplinks(6, 7000);
+    const { queue, calls } = recordingQueue(env.INGEST_QUEUE);
+    const target = { ...env, INGEST_QUEUE: queue };
+    const answers = await Promise.all(batch.map((b) => send(target, "/v1/ingest/chirpstack?event=up", b.json)));
+    expect(answers.map((a) => [a.status, a.body["result"]])).toEqual(batch.map(() => [202, "accepted"]));
+    // Fewer queue calls than requests, every message in exactly one of them.
+    expect(calls.some((c) => c.method === "sendBatch" && c.messages > 1)).toBe(true);
+    expect(calls.reduce((n, c) => n + c.messages, 0)).toBe(batch.length);
+    await settle(reg.ingest);
+    expect(await storedCopies(batch.map((b) => b.sent))).toEqual(once(batch));
+  });
+
+  it("a shared sendBatch that fails: each request sends its own message alone, and is accepted, not spooled", async () => {
+    const batch = uplinks(5, 7100);
+    const { queue, calls } = recordingQueue(env.INGEST_QUEUE, { failBatches: true });
+    const target = { ...env, INGEST_QUEUE: queue };
+    const answers = await Promise.all(batch.map((b) => send(target, "/v1/ingest/chirpstack?event=up", b.json)));
+    expect(answers.map((a) => [a.status, a.body["result"]])).toEqual(batch.map(() => [202, "accepted"]));
+    expect(calls.some((c) => c.failed && c.messages > 1)).toBe(true);
+    // Every message ends up sent alone once: at first if it travelled alone, after its failed batch otherwise.
+    expect(calls.filter((c) => c.method === "send").length).toBe(batch.length);
+    expect(await spooled()).toBe(0);
+    await settle(reg.ingest);
+    expect(await storedCopies(batch.map((b) => b.sent))).toEqual(once(batch));
   });
 });
 
