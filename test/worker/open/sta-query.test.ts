@@ -252,4 +252,31 @@ describe("SensorThings API: ordering, paging and $filter functions", () => {
     for (const link of found.links) expect(new URL(link).searchParams.get("$skiptoken")).toMatch(/^\d+-\d+-\d+$/);
   }, 120_000);
 
+  it("(after the busy Datastream) $count under a reading filter is refused past 200 000 readings to go through; without one it is the Datastreams' counts", async () => {
+    const counted = await addDevice(admin, { profile: "env", public: true, name: "Counted" });
+    await seedSeries(counted.id, no2, T0, MIN, 150_000, 0);
+    await seedSeries(counted.id, pm25, T0, MIN, 60_000, 0);
+    const early = q(`phenomenonTime lt ${new Date(T0 + 1000 * MIN).toISOString()}`);
+    // One Datastream (150 000 readings): counted in the readings.
+    const one = await call<Json>("GET", `${STA}/Datastreams(${sid(counted, no2)})/Observations?$filter=${early}&$count=true&$top=1`);
+    expect(one.status, JSON.stringify(one.body)).toBe(200);
+    expect(one.body["@iot.count"]).toBe(1000);
+    // Both of its Datastreams (210 000), and every Datastream: refused before anything is read.
+    for (const path of [`${STA}/FeaturesOfInterest(${counted.id})/Observations`, `${STA}/Observations`]) {
+      const refused = await call<Json>("GET", `${path}?$filter=${early}&$count=true`);
+      expect(refused.status, path).toBe(400);
+      expect(refused.body["error"]["option"]).toBe("$count");
+      expect(refused.body["error"]["message"]).toMatch(/at most 200000/);
+      // The same filter without $count pages as before.
+      expect((await call<Json>("GET", `${path}?$filter=${early}&$top=2`)).status, path).toBe(200);
+    }
+    expect((await call<Json>("GET", `${STA}/FeaturesOfInterest(${counted.id})/Observations?$filter=${early}&$count=true`)).body["error"]["message"]).toMatch(/210000 readings/);
+    // In an $expand too: the bound is over every parent of the level.
+    const expanded = await call<Json>("GET", `${STA}/Things?$expand=${q(`Datastreams($expand=Observations($filter=phenomenonTime lt ${new Date(T0 + MIN).toISOString()};$count=true;$top=1))`)}`);
+    expect(expanded.status).toBe(400);
+    // A filter on Datastreams only reads no reading: the counts of the Datastreams it keeps.
+    expect(await count(`${STA}/Observations`, "Datastream/Thing/name eq 'Counted'")).toBe(210_000);
+    const all = await call<Json>("GET", `${STA}/FeaturesOfInterest(${counted.id})/Observations?$count=true&$top=1`);
+    expect(all.body["@iot.count"]).toBe(210_000);
+  }, 120_000);
 });
