@@ -283,15 +283,19 @@ function sqlOf(opts: Options, scope: PairScope) {
   }
 }
 
-/** One entity as published: its properties ($select), self and navigation links, expansions. */
+/**
+ * One entity as published: its properties ($select), self link (absolute), navigation links
+ * (relative to the service root, as SensorThings 1.1 writes them: `Things(1)/Datastreams`; a
+ * quarter of the latest-Observation-of-every-Datastream answer was the service root repeated),
+ * expansions.
+ */
 export async function render(ctx: Context, set: EntitySet, rows: readonly Row[], opts: Options): Promise<Array<Record<string, unknown>>> {
   const navs = Object.keys(NAVIGATION[set]).map((nav) => [`${nav}@iot.navigationLink`, `/${nav}`] as const);
-  const prefix = `${ctx.base}/${set}`;
   const out = rows.map((r) => {
-    const self = prefix + urlId(r.id);
-    const full: Record<string, unknown> = { "@iot.id": r.id, "@iot.selfLink": self };
+    const path = set + urlId(r.id);
+    const full: Record<string, unknown> = { "@iot.id": r.id, "@iot.selfLink": `${ctx.base}/${path}` };
     for (const k in r.body) full[k] = r.body[k];
-    for (const [name, tail] of navs) full[name] = self + tail;
+    for (const [name, tail] of navs) full[name] = path + tail;
     if (opts.select === null) return full;
     const picked: Record<string, unknown> = {};
     for (const name of opts.select) {
