@@ -7,7 +7,7 @@ import { loadBase, type StaDevice, type StoredObservation, type StreamSummary } 
  * FeatureOfInterest = its position, HistoricalLocation = its installation, Datastream = device ×
  * quantity with readings, Sensor = profile or commercial codec, ObservedProperty = quantity. All
  * but Observations are built in memory per request from one round trip to D1 (store.ts loadBase:
- * a few hundred rows, read by seeks); Observations are read from D1 page by page (store.ts).
+ * a few hundred rows, Datastreams from stream_state); Observations are read from D1 page by page (store.ts).
  */
 
 export const ENTITY_SETS = ["Things", "Locations", "HistoricalLocations", "Datastreams", "Sensors", "ObservedProperties", "Observations", "FeaturesOfInterest"] as const;
