@@ -135,6 +135,39 @@ export async function countMatching(db: D1Database, pairs: readonly Pair[], wher
   return row?.n ?? 0;
 }
 
+/** One pair's readings in [from, to): whole UTC hours [h0, h1) from rollup_hour, the rest from the readings. */
+export interface RangeCount {
+  pair: Pair;
+  from: number;
+  to: number;
+  h0: number;
+  h1: number;
+}
+
+/**
+ * Readings of each pair in its time range, in one statement: the rollup_hour rows of the whole
+ * hours inside it, and the readings of the partial hours at its ends (under an hour each side,
+ * walked from a seek). Counts in the order of `ranges`.
+ */
+export async function countInRanges(db: D1Database, ranges: readonly RangeCount[]): Promise<number[]> {
+  if (ranges.length === 0) return [];
+  const list = JSON.stringify(ranges.map((r) => [r.pair.device, r.pair.quantity, r.from, r.to, r.h0, r.h1]));
+  const rows = await packed(
+    db,
+    `SELECT p.i AS i,
+       (SELECT coalesce(sum(count), 0) FROM rollup_hour WHERE device_id = p.d AND quantity_id = p.q AND hour >= p.h0 AND hour < p.h1)
+       + (SELECT count(*) FROM readings WHERE device_id = p.d AND quantity_id = p.q AND time >= p.f AND time < min(p.t, p.h0))
+       + (SELECT count(*) FROM readings WHERE device_id = p.d AND quantity_id = p.q AND time >= max(p.f, p.h1) AND time < p.t) AS n
+     FROM (SELECT key AS i, value ->> 0 AS d, value ->> 1 AS q, value ->> 2 AS f, value ->> 3 AS t, value ->> 4 AS h0, value ->> 5 AS h1 FROM json_each(?)) p`,
+    ["i", "n"],
+    [list],
+    (a) => a,
+  );
+  const out = ranges.map(() => 0);
+  for (const [i, n] of rows) out[i!] = n!;
+  return out;
+}
+
 /** One reading by its key, or null. */
 export async function observationAt(db: D1Database, d: number, q: number, t: number): Promise<StoredObservation | null> {
   return d1(() => db.prepare("SELECT device_id AS d, quantity_id AS q, time AS t, value AS v FROM readings WHERE device_id = ? AND quantity_id = ? AND time = ?").bind(d, q, t).first<StoredObservation>());
