@@ -329,8 +329,8 @@ function sqlOf(opts: Options, scope: PairScope) {
 
 /**
  * One entity as published: its properties ($select), self link (absolute), navigation links
- * (relative to the service root, as SensorThings 1.1 writes them: `Things(1)/Datastreams`; a
- * quarter of the latest-Observation-of-every-Datastream answer was the service root repeated),
+ * (relative to the service root, as SensorThings 1.1 writes them: `Things(1)/Datastreams`; an
+ * eighth of the latest-Observation-of-every-Datastream answer was the service root repeated),
  * expansions.
  */
 export async function render(ctx: Context, set: EntitySet, rows: readonly Row[], opts: Options): Promise<Array<Record<string, unknown>>> {
