@@ -217,7 +217,7 @@ try {
   // SensorThings (issue 11 §3): the two queries that time out on FROST-Server, goal p95 < 100 ms.
   for (const [name, path] of [
     ["STA Things with the latest Observation of each Datastream (nested $expand)", `/sta/v1.1/Things?$top=${sensors}&$expand=Datastreams($expand=Observations($orderby=phenomenonTime desc;$top=1))`],
-    ["STA $count of all Observations (day rollups)", "/sta/v1.1/Observations?$top=1&$count=true"],
+    ["STA $count of all Observations (Datastream counts, stream_state)", "/sta/v1.1/Observations?$top=1&$count=true"],
   ] as const) {
     if (!selected(name)) continue;
     const t = await time(() => worker.call({ sta: path }), runs);

@@ -143,7 +143,7 @@ const parisDaySql = (t: string) => `date((${t} + (SELECT offset_ms FROM paris_of
 /**
  * Statements that rebuild one device's rollups from its readings, for one transaction: its rows
  * are deleted, its hours recomputed from readings (grouped in key order: no sort), its days from
- * its hours, and its battery trend sums (trend_day) from readings. The same figures the triggers
+ * its hours, its battery trend sums (trend_day) and its Datastream state (stream_state) from readings. The same figures the triggers
  * keep, computed at once (the backfill and its checks).
  */
 export function prepareRebuildDeviceRollups(db: D1Database, deviceId: number): D1PreparedStatement[] {
@@ -154,8 +154,17 @@ export function prepareRebuildDeviceRollups(db: D1Database, deviceId: number): D
     db.prepare(REBUILD_DAYS_SQL).bind(deviceId),
     db.prepare("DELETE FROM trend_day WHERE device_id = ?1").bind(deviceId),
     db.prepare(REBUILD_TRENDS_SQL).bind(deviceId),
+    db.prepare("DELETE FROM stream_state WHERE device_id = ?1").bind(deviceId),
+    db.prepare(REBUILD_STREAMS_SQL).bind(deviceId),
   ];
 }
+
+/** stream_state of one device from its readings (migration 0009): count, bounds, last value. */
+export const REBUILD_STREAMS_SQL = `
+  INSERT INTO stream_state (device_id, quantity_id, count, first_time, last_time, last_value)
+  SELECT g.device_id, g.quantity_id, g.n, g.first_time, g.last_time,
+         (SELECT value FROM readings WHERE device_id = g.device_id AND quantity_id = g.quantity_id AND time = g.last_time)
+  FROM (SELECT device_id, quantity_id, count(*) AS n, min(time) AS first_time, max(time) AS last_time FROM readings WHERE device_id = ?1 GROUP BY device_id, quantity_id) g`;
 
 /** trend_day of one device from its battery readings (migration 0008: τ = time % 32 days). */
 export const REBUILD_TRENDS_SQL = `
