@@ -252,4 +252,48 @@ describe("SensorThings API: ordering, paging and $filter functions", () => {
     for (const link of found.links) expect(new URL(link).searchParams.get("$skiptoken")).toMatch(/^\d+-\d+-\d+$/);
   }, 120_000);
 
+  it("(after the busy Datastream) $count: a filter of times only sums hour rollups; any other reading filter is refused past 200 000 readings; without one, the Datastreams' counts", async () => {
+    const counted = await addDevice(admin, { profile: "env", public: true, name: "Counted" });
+    await seedSeries(counted.id, no2, T0, MIN, 150_000, 0);
+    await seedSeries(counted.id, pm25, T0, MIN, 60_000, 0);
+    const at = (minutes: number) => new Date(T0 + minutes * MIN).toISOString();
+    const foi = `${STA}/FeaturesOfInterest(${counted.id})/Observations`;
+    const one = `${STA}/Datastreams(${sid(counted, no2)})/Observations`;
+    // Times only: whole hours from rollup_hour, partial hours at both ends from the readings. The
+    // same filter with a term that every reading passes is counted reading by reading (one Datastream, 150 000).
+    for (const [filter, want] of [
+      [`phenomenonTime lt ${at(1000)}`, 1000],
+      [`phenomenonTime ge ${at(61)} and resultTime le ${at(6001)}`, 6001 - 61 + 1],
+      [`phenomenonTime gt ${at(59)} and phenomenonTime lt ${at(61)}`, 1],
+      [`phenomenonTime eq ${at(7777)}`, 1],
+      [`${at(120)} le phenomenonTime and ${at(240)} gt phenomenonTime`, 120],
+      ["phenomenonTime ge 2026-03-02 and phenomenonTime lt 2026-03-04", 2 * 1440],
+      [`phenomenonTime ge ${at(149_990)}`, 10],
+    ] as const) {
+      expect(await count(one, filter), filter).toBe(want);
+      expect(await count(one, `${filter} and result ge -1000000`), `${filter}, by readings`).toBe(want);
+    }
+    // Both Datastreams (210 000 readings), and every Datastream, by hour rollups: no bound met.
+    expect(await count(foi, `phenomenonTime lt ${at(100_000)}`)).toBe(100_000 + 60_000);
+    expect(await count(`${STA}/Observations`, `phenomenonTime ge ${at(0)} and phenomenonTime lt ${at(30)} and Datastream/Thing/name eq 'Counted'`)).toBe(60);
+    // Any other reading filter on them: refused before anything is read.
+    for (const path of [foi, `${STA}/Observations`]) {
+      const refused = await call<Json>("GET", `${path}?$filter=${q(`phenomenonTime lt ${at(1000)} and result gt 20`)}&$count=true`);
+      expect(refused.status, path).toBe(400);
+      expect(refused.body["error"]["option"]).toBe("$count");
+      expect(refused.body["error"]["message"]).toMatch(/at most 200000/);
+      // The same filter without $count pages as before.
+      expect((await call<Json>("GET", `${path}?$filter=${q("result gt 20")}&$top=2`)).status, path).toBe(200);
+    }
+    expect((await call<Json>("GET", `${foi}?$filter=${q("result gt 20")}&$count=true`)).body["error"]["message"]).toMatch(/210000 readings/);
+    // In an $expand too: the bound is over every parent of the level.
+    const expanded = await call<Json>("GET", `${STA}/Things?$expand=${q("Datastreams($expand=Observations($filter=result gt 20;$count=true;$top=1))")}`);
+    expect(expanded.status).toBe(400);
+    // One Datastream under the bound: counted in the readings (values 0…49 in turn: 29 of each 50 above 20).
+    expect(await count(one, "result gt 20")).toBe(3000 * 29);
+    // A filter on Datastreams only reads no reading: the counts of the Datastreams it keeps.
+    expect(await count(`${STA}/Observations`, "Datastream/Thing/name eq 'Counted'")).toBe(210_000);
+    const all = await call<Json>("GET", `${foi}?$count=true&$top=1`);
+    expect(all.body["@iot.count"]).toBe(210_000);
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { iso } from "../../../worker/src/open/sta/model.ts";
 import { call } from "../helpers/http.ts";
 import { addDevice, quantities, registry, type SeedDevice, seedSeries } from "./seed.ts";
 
@@ -47,7 +48,8 @@ describe("SensorThings API", () => {
     expect(ids).not.toContain(hidden.id);
     const thing = r.body["value"].find((t: Json) => t["@iot.id"] === air.id);
     expect(thing["@iot.selfLink"]).toBe(`http://cigale.test${STA}/Things(${air.id})`);
-    expect(thing["Datastreams@iot.navigationLink"]).toBe(`http://cigale.test${STA}/Things(${air.id})/Datastreams`);
+    // Relative to the service root, as SensorThings 1.1 writes navigation links; the self link is absolute.
+    expect(thing["Datastreams@iot.navigationLink"]).toBe(`Things(${air.id})/Datastreams`);
     expect(r.body["@iot.count"]).toBe(ids.length);
     expect((await call("GET", `${STA}/Things(${hidden.id})`)).status).toBe(404);
     expect((await call("GET", `${STA}/Things(${hidden.id})/Datastreams`)).status).toBe(404);
@@ -194,8 +196,20 @@ describe("SensorThings API", () => {
     expect(path.body["Datastreams"][0]["Observations"]).toHaveLength(2);
     expect(path.body["Datastreams"][0]["Observations@iot.count"]).toBe(5);
     expect(path.body["Datastreams"][0]["Observations@iot.nextLink"]).toContain("/Observations");
-    // The rollups hold the counts the answers rely on.
-    const rolled = await env.DB.prepare("SELECT sum(count) AS n FROM rollup_day WHERE device_id = ?1").bind(bin.id).first<{ n: number }>();
-    expect(rolled!.n).toBe(5);
+    // stream_state holds the counts the answers rely on.
+    const state = await env.DB.prepare("SELECT sum(count) AS n FROM stream_state WHERE device_id = ?1").bind(bin.id).first<{ n: number }>();
+    expect(state!.n).toBe(5);
+  });
+});
+
+describe("SensorThings times", () => {
+  it("iso writes what Date.prototype.toISOString writes, and falls back to it outside 1970–9999", () => {
+    const times = [0, 1, 999, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 253_402_300_799_999, -1, -62_198_755_200_000, 253_402_300_800_000, 1.5];
+    // Every day of 1970–2400 at a varying time of day, and pseudo-random instants up to 9999.
+    for (let d = 0; d < 157_000; d++) times.push(d * 86_400_000 + ((d * 7_919_993) % 86_400_000));
+    let x = 12_345;
+    for (let i = 0; i < 100_000; i++) times.push((x = (x * 48_271) % 2_147_483_647) * 117_999);
+    const wrong = times.filter((t) => iso(t) !== new Date(t).toISOString());
+    expect(wrong).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { quantityIndex } from "../../../worker/src/ingest/decode/readings.ts";
 import { parisDay, parisDayRange } from "../../../worker/src/rollups/paris-day.ts";
 import type { ReadingRow } from "../../../worker/src/store/readings.ts";
 import { listHighestDailyStatistics, listHourRollups, listNoisePeriods } from "../../../worker/src/store/rollups.ts";
+import { expectRollupsMatchReadings } from "./oracle.ts";
 import { writeReadings } from "./write.ts";
 
 /**
@@ -122,5 +123,30 @@ describe("daily statistics of hourly means", () => {
     }
     // The night of 25 October 2026 holds the repeated hour (02:00 twice): 9 hours; that of 28 March lost 3–6 h to the gap.
     expect(periods.find((p) => p.day === "2026-10-24" && p.period === "night")?.hours).toBe(9);
+  });
+});
+
+describe("a day whose only hour loses its readings", () => {
+  // The readings triggers first take the reading out of its hour (count − 1), then delete an hour
+  // left at 0: the day's recompute in between must not read that empty hour (0 / 0 is NULL in
+  // SQLite, and a day whose only hour it was failed on mean_min NOT NULL: purge and re-decode with it).
+  it.each(["air.no2", "sound.laeq"])("%s: delete, re-decode to another day, purge", async (key) => {
+    const quantity = (await quantityIndex(env.DB)).get(key)!;
+    const device = key === "air.no2" ? 700_101 : 700_102;
+    const [d1, d2] = [parisDayRange("2026-05-11").start + 10 * 3_600_000, parisDayRange("2026-05-12").start + 10 * 3_600_000];
+    await writeReadings(device, [[quantity.id, d1, 400], [quantity.id, d1 + 900_000, 500], [quantity.id, d2, 600]]);
+    const days = async () =>
+      (await env.DB.prepare("SELECT day, hours, mean_sum AS sum FROM rollup_day_hourly WHERE device_id = ?1 ORDER BY day").bind(device).all<{ day: string; hours: number; sum: number }>()).results;
+    expect(await days()).toEqual([{ day: "2026-05-11", hours: 1, sum: 450 }, { day: "2026-05-12", hours: 1, sum: 600 }]);
+
+    // One reading deleted, then the hour's last one moved to the other day (an update of its time).
+    await env.DB.prepare("DELETE FROM readings WHERE device_id = ?1 AND time = ?2").bind(device, d1).run();
+    await env.DB.prepare("UPDATE readings SET time = ?3 WHERE device_id = ?1 AND time = ?2").bind(device, d1 + 900_000, d2 + 900_000).run();
+    expect(await days()).toEqual([{ day: "2026-05-12", hours: 1, sum: 550 }]);
+    await expectRollupsMatchReadings([device]);
+
+    // The purge of the device: its last day goes too.
+    await env.DB.prepare("DELETE FROM readings WHERE device_id = ?1").bind(device).run();
+    expect(await days()).toEqual([]);
   });
 });

@@ -140,7 +140,7 @@ describe("rollups after re-decoding and purging", () => {
     const before = await expectRollupsMatchReadings([kept.id]);
     const purged = await call("DELETE", `/v1/admin/devices/${gone.devEui}?purge=true`, { token: reg.admin });
     expect(purged.status).toBe(200);
-    for (const table of ["rollup_hour", "rollup_day", "trend_day"]) {
+    for (const table of ["rollup_hour", "rollup_day", "trend_day", "stream_state"]) {
       expect((await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE device_id = ?1`).bind(gone.id).first<{ n: number }>())?.n).toBe(0);
     }
     const after = await expectRollupsMatchReadings([kept.id]);

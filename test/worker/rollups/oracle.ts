@@ -158,7 +158,36 @@ export async function expectRollupsMatchReadings(deviceIds: readonly number[]): 
   const { results } = await env.DB.prepare("SELECT id, unit FROM quantities").all<{ id: number; unit: string }>();
   expectSameHourlyMeanDays(await storedHourlyMeanDays(deviceIds), hourlyMeanDays(want.hours, new Map(results.map((q) => [q.id, q.unit]))));
   await expectTrendsMatchReadings(deviceIds);
+  await expectStreamStateMatchesReadings(deviceIds);
   return want;
+}
+
+/**
+ * stream_state (migration 0009) as it should be: per device × quantity with readings, their
+ * count, the first and last time and the value at the last, from the raw readings.
+ */
+export async function expectStreamStateMatchesReadings(deviceIds: readonly number[]): Promise<number> {
+  const { results } = await env.DB.prepare("SELECT device_id, quantity_id, time, value FROM readings WHERE device_id IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(deviceIds))
+    .all<{ device_id: number; quantity_id: number; time: number; value: number }>();
+  const want = new Map<string, { count: number; first_time: number; last_time: number; last_value: number }>();
+  for (const r of results) {
+    const key = `${r.device_id}/${r.quantity_id}`;
+    const s = want.get(key);
+    if (!s) want.set(key, { count: 1, first_time: r.time, last_time: r.time, last_value: r.value });
+    else {
+      s.count++;
+      s.first_time = Math.min(s.first_time, r.time);
+      if (r.time > s.last_time) [s.last_time, s.last_value] = [r.time, r.value];
+    }
+  }
+  const stored = await env.DB.prepare("SELECT device_id, quantity_id, count, first_time, last_time, last_value FROM stream_state WHERE device_id IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(deviceIds))
+    .all<{ device_id: number; quantity_id: number; count: number; first_time: number; last_time: number; last_value: number }>();
+  const got = new Map(stored.results.map(({ device_id, quantity_id, ...s }) => [`${device_id}/${quantity_id}`, s]));
+  expect([...got.keys()].sort(), "stream_state rows").toEqual([...want.keys()].sort());
+  for (const [key, w] of want) expect(got.get(key), `stream_state ${key}`).toEqual(w);
+  return want.size;
 }
 
 /**

@@ -4,7 +4,7 @@ import { quantityIndex } from "../../../worker/src/ingest/decode/readings.ts";
 import { parisDay, parisDayRange } from "../../../worker/src/rollups/paris-day.ts";
 import type { QuantityRecord } from "../../../worker/src/store/quantities.ts";
 import type { ReadingRow } from "../../../worker/src/store/readings.ts";
-import { listDayRollups, listHourRollups } from "../../../worker/src/store/rollups.ts";
+import { listDayRollups, listHourRollups, prepareRebuildDeviceRollups } from "../../../worker/src/store/rollups.ts";
 import { expectRollupsMatchReadings } from "./oracle.ts";
 import { writeReadings } from "./write.ts";
 
@@ -157,5 +157,50 @@ describe("rollups follow changed and deleted readings", () => {
     const want = await expectRollupsMatchReadings([device]);
     expect(want.hours.has(`${device}/${no2.id}/${t0 + 3_600_000}`)).toBe(false);
     expect(want.hours.get(`${device}/${o3.id}/${t0}`)).toMatchObject({ count: 2, min: 498, max: 499 });
+  });
+});
+
+describe("stream_state follows its readings (migration 0009)", () => {
+  const state = (device: number, quantity: number) =>
+    env.DB.prepare("SELECT count, first_time, last_time, last_value FROM stream_state WHERE device_id = ?1 AND quantity_id = ?2")
+      .bind(device, quantity)
+      .first<{ count: number; first_time: number; last_time: number; last_value: number }>();
+
+  it("late, duplicate and overwritten readings; deleted bounds found again; an emptied pair removed", async () => {
+    const device = nextDevice++;
+    // Not a concentration nor a sound level: emptying a day's only hour of those fails in the
+    // rollup_day_hourly triggers (0007), which is not what this test is about.
+    const temp = q("air.temperature");
+    const t0 = Date.UTC(2026, 4, 7, 12);
+    await insert(device, [[temp.id, t0, 10], [temp.id, t0 + 900_000, 20]]);
+    // A late reading moves the first time only; a duplicate changes nothing.
+    await insert(device, [[temp.id, t0 - 86_400_000, 5], [temp.id, t0 + 900_000, 99]]);
+    expect(await state(device, temp.id)).toEqual({ count: 3, first_time: t0 - 86_400_000, last_time: t0 + 900_000, last_value: 20 });
+    // The last value re-decoded, and a new last reading.
+    await writeReadings(device, [[temp.id, t0 + 900_000, 21], [temp.id, t0 + 1_800_000, 30]], true);
+    expect(await state(device, temp.id)).toEqual({ count: 4, first_time: t0 - 86_400_000, last_time: t0 + 1_800_000, last_value: 30 });
+    await expectRollupsMatchReadings([device]);
+    // Purging the oldest (the first bound) and the newest (the last bound) finds both again in the readings.
+    await env.DB.prepare("DELETE FROM readings WHERE device_id = ?1 AND quantity_id = ?2 AND time IN (?3, ?4)").bind(device, temp.id, t0 - 86_400_000, t0 + 1_800_000).run();
+    expect(await state(device, temp.id)).toEqual({ count: 2, first_time: t0, last_time: t0 + 900_000, last_value: 21 });
+    // The only reading left re-decoded: both bounds, one row.
+    await env.DB.prepare("DELETE FROM readings WHERE device_id = ?1 AND quantity_id = ?2 AND time = ?3").bind(device, temp.id, t0).run();
+    await writeReadings(device, [[temp.id, t0 + 900_000, 22]], true);
+    expect(await state(device, temp.id)).toEqual({ count: 1, first_time: t0 + 900_000, last_time: t0 + 900_000, last_value: 22 });
+    await expectRollupsMatchReadings([device]);
+    await env.DB.prepare("DELETE FROM readings WHERE device_id = ?1").bind(device).run();
+    expect(await state(device, temp.id)).toBeNull();
+  });
+
+  it("the rebuild (backfill) writes what the triggers keep", async () => {
+    const device = nextDevice++;
+    const [no2, o3] = [q("air.no2"), q("air.o3")];
+    const t0 = Date.UTC(2026, 4, 8, 12);
+    await insert(device, [[no2.id, t0, 1], [no2.id, t0 + 900_000, 2], [o3.id, t0 - 900_000, 3]]);
+    const kept = await env.DB.prepare("SELECT * FROM stream_state WHERE device_id = ?1 ORDER BY quantity_id").bind(device).all();
+    await env.DB.prepare("UPDATE stream_state SET count = 0, last_value = -1 WHERE device_id = ?1").bind(device).run();
+    await env.DB.batch(prepareRebuildDeviceRollups(env.DB, device));
+    expect((await env.DB.prepare("SELECT * FROM stream_state WHERE device_id = ?1 ORDER BY quantity_id").bind(device).all()).results).toEqual(kept.results);
+    expect(kept.results).toHaveLength(2);
   });
 });

@@ -100,15 +100,18 @@ export function noiseLevels(hours: readonly HourlyLevel[], from: LocalDate, to: 
 
 /** Unrounded levels of each noise day from..to, from period summaries (a period without hours is null). */
 export function noiseLevelsFromPeriods(periods: readonly PeriodEnergy[], from: LocalDate, to: LocalDate): Omit<NoiseDay, "exceeds">[] {
-  const byKey = new Map(periods.filter((p) => p.hours > 0 && p.meanEnergy > 0).map((p) => [`${p.date}/${p.period}`, p.meanEnergy]));
-  const level = (date: LocalDate, period: Period) => {
-    const e = byKey.get(`${date}/${period}`);
-    return e === undefined ? null : 10 * Math.log10(e);
-  };
+  const byDate = new Map<LocalDate, Partial<Record<Period, number>>>();
+  for (const p of periods) {
+    if (!(p.hours > 0 && p.meanEnergy > 0)) continue;
+    let day = byDate.get(p.date);
+    if (!day) byDate.set(p.date, (day = {}));
+    day[p.period] = 10 * Math.log10(p.meanEnergy);
+  }
   return datesBetween(from, to).map((date) => {
-    const lday = level(date, "day");
-    const levening = level(date, "evening");
-    const lnight = level(date, "night");
+    const day = byDate.get(date);
+    const lday = day?.day ?? null;
+    const levening = day?.evening ?? null;
+    const lnight = day?.night ?? null;
     return { date, lday, levening, lnight, lden: lday === null || levening === null || lnight === null ? null : lden(lday, levening, lnight) };
   });
 }

@@ -28,7 +28,17 @@ export function parisDayRange(day: string): { start: number; end: number } {
 
 /** The day after a "YYYY-MM-DD" date. */
 export function nextDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return new Date(dayNumber(day) * 86_400_000 + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The day before a "YYYY-MM-DD" date. */
+export function previousDay(day: string): string {
+  return new Date(dayNumber(day) * 86_400_000 - 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Days since 1970-01-01 of a "YYYY-MM-DD" date: consecutive dates are consecutive integers. */
+export function dayNumber(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`) / 86_400_000;
 }
 
 /** Local midnight of `day` in Paris: UTC midnight minus one or two hours, whichever lands on that day. */

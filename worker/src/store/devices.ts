@@ -204,10 +204,11 @@ export async function deleteDevice(db: D1Database, devEui: string, purge: boolea
   }
   await d1(() =>
     db.batch([
-      // Its rollups first: the rollup triggers of the readings deleted next then find nothing to
-      // correct, which spares them a recount per reading.
+      // Its rollups and Datastream state first: the triggers of the readings deleted next then
+      // find nothing to correct, which spares them a recount (a seek for the new first reading) per reading.
       db.prepare("DELETE FROM rollup_hour WHERE device_id = ?1").bind(device.id),
       db.prepare("DELETE FROM rollup_day WHERE device_id = ?1").bind(device.id),
+      db.prepare("DELETE FROM stream_state WHERE device_id = ?1").bind(device.id),
       db.prepare("DELETE FROM readings WHERE device_id = ?1").bind(device.id),
       db.prepare("DELETE FROM uplinks WHERE device_id = ?1").bind(device.id),
       db.prepare("DELETE FROM device_events WHERE device_id = ?1").bind(device.id),

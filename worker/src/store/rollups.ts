@@ -1,4 +1,4 @@
-import { nextDay } from "../rollups/paris-day.ts";
+import { dayNumber, nextDay, previousDay } from "../rollups/paris-day.ts";
 import { d1 } from "./db.ts";
 
 /**
@@ -143,7 +143,7 @@ const parisDaySql = (t: string) => `date((${t} + (SELECT offset_ms FROM paris_of
 /**
  * Statements that rebuild one device's rollups from its readings, for one transaction: its rows
  * are deleted, its hours recomputed from readings (grouped in key order: no sort), its days from
- * its hours, and its battery trend sums (trend_day) from readings. The same figures the triggers
+ * its hours, its battery trend sums (trend_day) and its Datastream state (stream_state) from readings. The same figures the triggers
  * keep, computed at once (the backfill and its checks).
  */
 export function prepareRebuildDeviceRollups(db: D1Database, deviceId: number): D1PreparedStatement[] {
@@ -154,8 +154,17 @@ export function prepareRebuildDeviceRollups(db: D1Database, deviceId: number): D
     db.prepare(REBUILD_DAYS_SQL).bind(deviceId),
     db.prepare("DELETE FROM trend_day WHERE device_id = ?1").bind(deviceId),
     db.prepare(REBUILD_TRENDS_SQL).bind(deviceId),
+    db.prepare("DELETE FROM stream_state WHERE device_id = ?1").bind(deviceId),
+    db.prepare(REBUILD_STREAMS_SQL).bind(deviceId),
   ];
 }
+
+/** stream_state of one device from its readings (migration 0009): count, bounds, last value. */
+export const REBUILD_STREAMS_SQL = `
+  INSERT INTO stream_state (device_id, quantity_id, count, first_time, last_time, last_value)
+  SELECT g.device_id, g.quantity_id, g.n, g.first_time, g.last_time,
+         (SELECT value FROM readings WHERE device_id = g.device_id AND quantity_id = g.quantity_id AND time = g.last_time)
+  FROM (SELECT device_id, quantity_id, count(*) AS n, min(time) AS first_time, max(time) AS last_time FROM readings WHERE device_id = ?1 GROUP BY device_id, quantity_id) g`;
 
 /** trend_day of one device from its battery readings (migration 0008: τ = time % 32 days). */
 export const REBUILD_TRENDS_SQL = `
@@ -316,21 +325,28 @@ export async function listNoisePeriods(db: D1Database, q: { deviceIds: readonly 
       .bind(JSON.stringify(q.deviceIds), q.quantity ?? "sound.laeq", q.from, nextDay(q.to))
       .all<BandRow>(),
   );
-  const rows = new Map(results.map((r) => [`${r.deviceId}/${r.day}`, r]));
+  // One pass over the rows, which come ordered by device then day: the night of D needs the
+  // 00–06 band of D+1, which is the next row when it exists. Day numbers rather than date
+  // strings for adjacency: a year of one device is 365 rows, and string date arithmetic per
+  // day was most of this function's time.
   const out: NoisePeriodEnergy[] = [];
   const push = (deviceId: number, day: string, period: NoisePeriodEnergy["period"], hours: number, energy: number | null) => {
     if (hours > 0 && energy !== null) out.push({ deviceId, day, period, hours, meanEnergy: energy / hours });
   };
-  for (const deviceId of [...new Set(results.map((r) => r.deviceId))]) {
-    for (let day = q.from; day <= q.to; day = nextDay(day)) {
-      const today = rows.get(`${deviceId}/${day}`);
-      const tomorrow = rows.get(`${deviceId}/${nextDay(day)}`);
-      if (today) {
-        push(deviceId, day, "day", today.h0618, today.e0618);
-        push(deviceId, day, "evening", today.h1822, today.e1822);
-      }
-      push(deviceId, day, "night", (today?.h2224 ?? 0) + (tomorrow?.h0006 ?? 0), (today?.e2224 ?? 0) + (tomorrow?.e0006 ?? 0));
-    }
-  }
+  const days = results.map((r) => dayNumber(r.day));
+  const from = dayNumber(q.from);
+  const to = dayNumber(q.to);
+  results.forEach((r, i) => {
+    const n = days[i]!;
+    const previous = i > 0 && results[i - 1]!.deviceId === r.deviceId && days[i - 1] === n - 1;
+    // A night whose evening day has no row: only its 00–06 band, from this row.
+    if (!previous && n - 1 >= from) push(r.deviceId, previousDay(r.day), "night", r.h0006, r.e0006 ?? 0);
+    if (n > to) return;
+    push(r.deviceId, r.day, "day", r.h0618, r.e0618);
+    push(r.deviceId, r.day, "evening", r.h1822, r.e1822);
+    const next = results[i + 1];
+    const adjacent = next !== undefined && next.deviceId === r.deviceId && days[i + 1] === n + 1;
+    push(r.deviceId, r.day, "night", r.h2224 + (adjacent ? next.h0006 : 0), (r.e2224 ?? 0) + (adjacent ? (next.e0006 ?? 0) : 0));
+  });
   return out;
 }

@@ -16,8 +16,9 @@ export function catalogDb(env: Pick<Env, "DB">): D1Database {
  * The database holding a commune's registry rows and data when the caller has only its INSEE code,
  * so that a read of one commune is one statement (one round trip) that checks the commune itself.
  * Today the one database; with a database per territory, the commune's territory is looked up in
- * the catalog here first.
+ * the catalog here first (a D1 read, or a cached map): hence a promise already, so that callers do
+ * not change when that happens.
  */
-export function communeDb(env: Pick<Env, "DB">, _insee: string): D1Database {
+export async function communeDb(env: Pick<Env, "DB">, _insee: string): Promise<D1Database> {
   return env.DB;
 }

@@ -40,7 +40,7 @@ async function reachableCommune(env: Pick<Env, "DB">, access: ReadAccess, insee:
  * statement (one D1 round trip) on the commune's database.
  */
 export async function communeLatestOf(env: Pick<Env, "DB">, access: ReadAccess, insee: string, quantity: string | undefined): Promise<z.input<typeof communeLatest>> {
-  const found = await listCommuneLatest(communeDb(env, insee), access, insee, quantity);
+  const found = await listCommuneLatest(await communeDb(env, insee), access, insee, quantity);
   if (!found || !inReach(access, found.commune)) throw notFound("commune", insee);
   const devices = found.devices;
   const answer = devices

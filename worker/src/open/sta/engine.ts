@@ -1,7 +1,7 @@
-import { compileFilter, FilterError, matches, type PairScope } from "./filter.ts";
+import { compileFilter, FilterError, matches, type PairScope, timeRange } from "./filter.ts";
 import { type EntitySet, type Keys, type Model, NAVIGATION, observationRow, type Row } from "./model.ts";
 import { OptionError, type Options } from "./options.ts";
-import { countMatching, OBSERVATION_COLUMNS, type PairRange, perPair, rollupCounts, sortedObservations, type StoredObservation, type StreamSummary, type Walk, walkByKey, walkByTime, type Where } from "./store.ts";
+import { countInRanges, countMatching, OBSERVATION_COLUMNS, type PairRange, perPair, type RangeCount, sortedObservations, type StoredObservation, type StreamSummary, type Walk, walkByKey, walkByTime, type Where } from "./store.ts";
 
 /**
  * Answers a SensorThings request over the model: lists (filter, order, page, count), navigation
@@ -15,8 +15,6 @@ export interface Context {
   db: D1Database;
   /** https://host/sta/v1.1 */
   base: string;
-  /** The count of every public Observation, when the request asks for it (store.ts publicReadingCount), started with the model. */
-  allCount?: Promise<number> | null;
 }
 
 export interface Page {
@@ -82,6 +80,8 @@ const PER_PAIR_MAX = 16;
 export const MAX_SORTED_READINGS = 100_000;
 /** Readings a request may ask the database for across all parents (pairs × rows per pair). */
 export const MAX_READ_ROWS = 200_000;
+/** Readings a `$count` under a reading filter may go through (about 60 ms of D1 on the seeded year). */
+export const MAX_COUNTED_READINGS = 200_000;
 
 type Cursor = { d: number; q: number; t: number };
 
@@ -151,10 +151,13 @@ async function observationPages(ctx: Context, constraints: ReadonlyArray<Keys | 
   const cursor = opts.skiptoken !== null ? parseToken(opts.skiptoken) : null;
   if (cursor !== null && order.mode === "sorted") throw new OptionError("$skiptoken", "$skiptoken pages Observations ordered by time or by key");
   const need = opts.skip + opts.top + 1;
+  // A count under a filter of times only is read from the hour rollups; any other is bounded.
+  const ranged = opts.count && where !== null ? rangeCounts(parents, timeRange(opts.filter!, OBSERVATION_COLUMNS)) : null;
+  if (opts.count && where !== null && ranged === null) countBound(parents);
 
   const [pages, counts] = await Promise.all([
     order.mode === "sorted" ? sortedPages(ctx, parents, where, opts).then((pages) => pages.map((rows) => ({ rows, resume: null }))) : keyedPages(ctx, parents, where, order, cursor, need),
-    !opts.count ? Promise.resolve(null) : where === null && constraints.length === 1 && constraints[0] === null && parents[0] === model.streams && ctx.allCount ? ctx.allCount.then((n) => [n]) : countsOf(ctx, parents, where),
+    !opts.count ? Promise.resolve(null) : ranged !== null ? countRanged(ctx, parents, ranged) : countsOf(ctx, parents, where),
   ]);
   return pages.map(({ rows: stored, resume }, i) => {
     const keyed = order.mode !== "sorted";
@@ -169,14 +172,70 @@ async function observationPages(ctx: Context, constraints: ReadonlyArray<Keys | 
   });
 }
 
-/** Counts per parent: from the day rollups without a reading filter, else counted in the readings. */
+const readingsOf = (pairs: readonly StreamSummary[]) => pairs.reduce((n, p) => n + p.count, 0);
+
+/**
+ * Counts per parent. Without a reading filter: the Datastreams' own counts (stream_state, in the
+ * model: nothing read). With one, the readings of the parents' Datastreams are counted one by one
+ * (bounded first: countBound).
+ */
 async function countsOf(ctx: Context, parents: ReadonlyArray<readonly StreamSummary[]>, where: Where): Promise<number[]> {
-  if (where === null) {
-    const union = new Map(parents.flat().map((s) => [`${s.device}-${s.quantity}`, s]));
-    const counts = await rollupCounts(ctx.db, [...union.values()]);
-    return parents.map((pairs) => pairs.reduce((n, p) => n + (counts.get(`${p.device}-${p.quantity}`) ?? 0), 0));
-  }
+  if (where === null) return parents.map(readingsOf);
   return Promise.all(parents.map((pairs) => countMatching(ctx.db, pairs, where)));
+}
+
+const HOUR_MS = 3_600_000;
+/** rollup_hour rows a `$count` over a time range may sum (a week of every Datastream of the seeded year). */
+export const MAX_COUNTED_HOURS = 200_000;
+
+/**
+ * What a count under a filter of times only reads, per pair: its readings in [from, to) (cut to
+ * the pair's own first and last reading), as whole UTC hours summed from rollup_hour plus the
+ * partial hours at both ends counted in the readings. Null when the filter says more than times
+ * (null range), or when that would sum more than MAX_COUNTED_HOURS hours: then the readings are
+ * counted one by one, within countBound.
+ */
+function rangeCounts(parents: ReadonlyArray<readonly StreamSummary[]>, range: { from: number; to: number } | null): Map<string, RangeCount> | null {
+  if (range === null) return null;
+  const out = new Map<string, RangeCount>();
+  let hours = 0;
+  for (const s of parents.flat()) {
+    const key = `${s.device}-${s.quantity}`;
+    if (out.has(key)) continue;
+    const from = Math.max(range.from, s.first);
+    const to = Math.min(range.to, s.last + 1);
+    // Hours are t − t % 1 h for t ≥ 0 only (migration 0006): an earlier time is counted in the readings.
+    if (from < 0) return null;
+    if (from >= to) {
+      out.set(key, { pair: s, from: 0, to: 0, h0: 0, h1: 0 });
+      continue;
+    }
+    const h0 = Math.ceil(from / HOUR_MS) * HOUR_MS;
+    const h1 = Math.floor(to / HOUR_MS) * HOUR_MS;
+    // Less than a whole hour: all of it from the readings (an empty hour range that ends at `to`).
+    out.set(key, h0 < h1 ? { pair: s, from, to, h0, h1 } : { pair: s, from, to, h0: to, h1: to });
+    if (h0 < h1) hours += (h1 - h0) / HOUR_MS;
+  }
+  return hours > MAX_COUNTED_HOURS ? null : out;
+}
+
+async function countRanged(ctx: Context, parents: ReadonlyArray<readonly StreamSummary[]>, ranged: Map<string, RangeCount>): Promise<number[]> {
+  const ranges = [...ranged.values()].filter((r) => r.from < r.to);
+  const counts = await countInRanges(ctx.db, ranges);
+  const byKey = new Map(ranges.map((r, i) => [`${r.pair.device}-${r.pair.quantity}`, counts[i]!]));
+  return parents.map((pairs) => pairs.reduce((n, p) => n + (byKey.get(`${p.device}-${p.quantity}`) ?? 0), 0));
+}
+
+/**
+ * A `$count` under a reading filter goes through every reading of the Datastreams concerned,
+ * whatever the filter keeps: refused past MAX_COUNTED_READINGS of them (their exact counts, from
+ * the model), before anything is read.
+ */
+function countBound(parents: ReadonlyArray<readonly StreamSummary[]>): void {
+  const read = parents.reduce((n, pairs) => n + readingsOf(pairs), 0);
+  if (read > MAX_COUNTED_READINGS) {
+    throw new OptionError("$count", `counting the Observations that pass this $filter would go through ${read} readings (at most ${MAX_COUNTED_READINGS}): count fewer Datastreams (Datastreams(id)/Observations, or a Datastream/… term in the $filter), or drop $count and follow @iot.nextLink`);
+  }
 }
 
 /**
@@ -247,7 +306,7 @@ async function keyedPages(ctx: Context, parents: ReadonlyArray<readonly StreamSu
 
 /**
  * Pages in an order with no key (by result…): the database sorts the readings of each parent and
- * skips with OFFSET, so this is refused past MAX_SORTED_READINGS readings (the rollup counts).
+ * skips with OFFSET, so this is refused past MAX_SORTED_READINGS readings (the Datastreams' counts).
  */
 async function sortedPages(ctx: Context, parents: ReadonlyArray<readonly StreamSummary[]>, where: Where, opts: Options): Promise<StoredObservation[][]> {
   const counts = await countsOf(ctx, parents, null);
@@ -268,15 +327,19 @@ function sqlOf(opts: Options, scope: PairScope) {
   }
 }
 
-/** One entity as published: its properties ($select), self and navigation links, expansions. */
+/**
+ * One entity as published: its properties ($select), self link (absolute), navigation links
+ * (relative to the service root, as SensorThings 1.1 writes them: `Things(1)/Datastreams`; an
+ * eighth of the latest-Observation-of-every-Datastream answer was the service root repeated),
+ * expansions.
+ */
 export async function render(ctx: Context, set: EntitySet, rows: readonly Row[], opts: Options): Promise<Array<Record<string, unknown>>> {
   const navs = Object.keys(NAVIGATION[set]).map((nav) => [`${nav}@iot.navigationLink`, `/${nav}`] as const);
-  const prefix = `${ctx.base}/${set}`;
   const out = rows.map((r) => {
-    const self = prefix + urlId(r.id);
-    const full: Record<string, unknown> = { "@iot.id": r.id, "@iot.selfLink": self };
+    const path = set + urlId(r.id);
+    const full: Record<string, unknown> = { "@iot.id": r.id, "@iot.selfLink": `${ctx.base}/${path}` };
     for (const k in r.body) full[k] = r.body[k];
-    for (const [name, tail] of navs) full[name] = self + tail;
+    for (const [name, tail] of navs) full[name] = path + tail;
     if (opts.select === null) return full;
     const picked: Record<string, unknown> = {};
     for (const name of opts.select) {

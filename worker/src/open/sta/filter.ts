@@ -542,3 +542,46 @@ export function compileFilter(tree: FilterNode, columns: Readonly<Record<string,
   }
   return { excluded, where: rest.length === 0 ? null : { sql: rest.join(" AND "), params } };
 }
+
+/**
+ * The times a filter of Observations keeps, [from, to) in epoch ms, when that is all it says of a
+ * reading: every top-level `and` term either reads no property of the reading itself (a
+ * Datastream/… or FeatureOfInterest/… term, applied per pair) or compares phenomenonTime or
+ * resultTime (both the reading's time) with a date-time or date literal. Null otherwise: the
+ * filter must then be evaluated reading by reading.
+ */
+export function timeRange(tree: FilterNode, columns: Readonly<Record<string, string>>): { from: number; to: number } | null {
+  const TIMES = ["phenomenonTime", "resultTime"];
+  const readsRow = (n: FilterNode): boolean =>
+    n.type === "property" ? columns[n.path.join("/")] !== undefined : n.type === "binary" ? readsRow(n.left) || readsRow(n.right) : n.type === "not" || n.type === "negate" ? readsRow(n.arg) : n.type === "call" ? n.name === "now" || n.args.some(readsRow) : false;
+  const instant = (n: FilterNode): number | null => {
+    if (n.type !== "literal" || n.value === null || typeof n.value !== "object") return null;
+    if ("time" in n.value) return n.value.time;
+    // A date compared with a time is its midnight UTC (as compileFilter binds it).
+    if ("date" in n.value) return Date.parse(`${n.value.date}T00:00:00Z`);
+    return null;
+  };
+  const FLIP: Record<string, string> = { gt: "lt", ge: "le", lt: "gt", le: "ge", eq: "eq" };
+  let from = -Infinity;
+  let to = Infinity;
+  const terms: FilterNode[] = [];
+  const split = (n: FilterNode): void => {
+    if (n.type === "binary" && n.op === "and") {
+      split(n.left);
+      split(n.right);
+    } else terms.push(n);
+  };
+  split(tree);
+  for (const t of terms) {
+    if (!readsRow(t)) continue;
+    if (t.type !== "binary" || FLIP[t.op] === undefined) return null;
+    const [op, property, literal] = t.left.type === "property" ? [t.op, t.left, t.right] : [FLIP[t.op]!, t.right, t.left];
+    const at = instant(literal);
+    if (property.type !== "property" || !TIMES.includes(property.path.join("/")) || at === null || !Number.isInteger(at)) return null;
+    if (op === "gt" || op === "eq") from = Math.max(from, op === "gt" ? at + 1 : at);
+    if (op === "ge") from = Math.max(from, at);
+    if (op === "lt") to = Math.min(to, at);
+    if (op === "le" || op === "eq") to = Math.min(to, at + 1);
+  }
+  return { from, to };
+}

@@ -7,7 +7,7 @@ import { loadBase, type StaDevice, type StoredObservation, type StreamSummary } 
  * FeatureOfInterest = its position, HistoricalLocation = its installation, Datastream = device ×
  * quantity with readings, Sensor = profile or commercial codec, ObservedProperty = quantity. All
  * but Observations are built in memory per request from one round trip to D1 (store.ts loadBase:
- * a few hundred rows, read by seeks); Observations are read from D1 page by page (store.ts).
+ * a few hundred rows, Datastreams from stream_state); Observations are read from D1 page by page (store.ts).
  */
 
 export const ENTITY_SETS = ["Things", "Locations", "HistoricalLocations", "Datastreams", "Sensors", "ObservedProperties", "Observations", "FeaturesOfInterest"] as const;
@@ -66,7 +66,34 @@ const STREAM_FACTOR = 1_000_000;
 export const streamId = (device: number, quantity: number) => device * STREAM_FACTOR + quantity;
 export const observationId = (o: StoredObservation) => `${o.d}-${o.q}-${o.t}`;
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+/**
+ * Date.prototype.toISOString for times from 1970 to 9999, by integer arithmetic (the civil date of
+ * a day count): a few thousand times per answer, where building a Date and formatting it cost
+ * ~1.5 µs each (a fifth of building the latest Observation of every Datastream).
+ */
+export function iso(ms: number): string {
+  if (!(ms >= 0 && ms < 253_402_300_800_000) || !Number.isInteger(ms)) return new Date(ms).toISOString();
+  const days = Math.floor(ms / 86_400_000);
+  let rest = ms - days * 86_400_000;
+  // Days since 0000-03-01 split into 400-year eras, years of the era, and the day of a March-based year.
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const sec = Math.floor(rest / 1000);
+  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(h)}:${pad2(m)}:${pad2(sec)}.${pad3(rest - sec * 1000)}Z`;
+}
 const point = (d: StaDevice) => ({ type: "Point", coordinates: [d.longitude!, d.latitude!] });
 const sensorOf = (d: StaDevice) => d.profile ?? d.codec ?? "unknown";
 

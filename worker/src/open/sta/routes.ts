@@ -6,7 +6,7 @@ import { errorResponses, openApp, openHeaders } from "../http.ts";
 import { type Context, listMany, render } from "./engine.ts";
 import { ENTITY_SETS, type EntitySet, FILTERABLE, type Keys, loadModel, NAVIGATION, observationRow, type Row } from "./model.ts";
 import { OptionError, parseOptions } from "./options.ts";
-import { observationAt, publicReadingCount } from "./store.ts";
+import { observationAt } from "./store.ts";
 
 /**
  * OGC SensorThings API 1.1, read-only, at /sta/v1.1 (issue 11 §3): the landing page with the
@@ -68,10 +68,7 @@ export async function staAnswer(db: D1Database, url: URL): Promise<StaAnswer> {
   if (parts.some((p) => p === null) || parts.length > 2) return notFound(path);
   const first = parts[0]!;
   if (!isSet(first.name) || (parts.length === 2 && first.id === null)) return notFound(path);
-  // All public Observations counted: a rollup sum that needs no model, read alongside it.
-  const allCount = parts.length === 1 && first.id === null && first.name === "Observations" && url.searchParams.get("$count") === "true" && !url.searchParams.has("$filter") ? publicReadingCount(db) : null;
-  allCount?.catch(() => undefined);
-  const ctx: Context = { model: await loadModel(db), db, base, allCount };
+  const ctx: Context = { model: await loadModel(db), db, base };
   try {
     let set: EntitySet = first.name;
     let constraint: Keys | null = null;

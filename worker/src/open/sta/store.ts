@@ -5,8 +5,9 @@ import type { QuantityRecord } from "../../store/quantities.ts";
 /**
  * Reads of the SensorThings API. Devices come out of here only when an anonymous reader may see
  * them (auth/read-access.ts, in SQL); every other read is bounded by the ids of those devices.
- * Every read is a walk of a primary key (readings, rollup_day) from a seek: no statement here
- * sorts or scans a history it does not return, except the counts, which sum day rollups.
+ * Every read is a walk of a primary key (readings, stream_state) from a seek: no statement here
+ * sorts or scans a history it does not return, except a `$count` under a reading filter, which
+ * the engine bounds (engine.ts MAX_COUNTED_READINGS).
  */
 
 export interface StaDevice {
@@ -23,13 +24,14 @@ export interface StaDevice {
 }
 
 /**
- * A (device, quantity) pair with readings: a Datastream, with the times of its first and last
- * reading and the last reading's stored value (the latest-value state, read by two primary-key
- * seeks per pair).
+ * A (device, quantity) pair with readings: a Datastream, with how many readings it holds, the
+ * times of its first and last reading and the last reading's stored value (stream_state,
+ * migration 0009, kept by the readings triggers).
  */
 export interface StreamSummary {
   device: number;
   quantity: number;
+  count: number;
   first: number;
   last: number;
   lastValue: number;
@@ -43,10 +45,9 @@ export interface StaBase {
 
 /**
  * Everything but Observations, in one round trip: the public devices, every quantity row, and the
- * Datastreams of the public devices. The pairs come from a skip-scan of the readings key (one seek
- * per pair: the next quantity of the device and its first reading), each with its last reading
- * (a backward seek).
- * The cost is the number of pairs, whatever the length of the history.
+ * Datastreams of the public devices (their stream_state rows: one range of that table per device,
+ * never a read of the readings). The cost is the number of Datastreams, whatever the length of
+ * the history.
  */
 export async function loadBase(db: D1Database): Promise<StaBase> {
   const visible = visibleDevicesSql(ANONYMOUS, "d", "t.code");
@@ -58,17 +59,9 @@ export async function loadBase(db: D1Database): Promise<StaBase> {
         `SELECT
            (SELECT json_group_array(json_array(d.id, d.dev_eui, d.name, d.commune, d.profile, d.codec, d.latitude, d.longitude, d.installed_at, d.created_at)) ${publicDevices}) AS devices,
            (SELECT json_group_array(json_array(id, key, unit, encoding, labels, decimals, retired_at)) FROM quantities) AS quantities,
-           -- A seek per Datastream finds the device's next quantity and its first reading at once
-           -- (k = [quantity, first time]), a backward seek its last reading ([time, value]).
-           (WITH RECURSIVE p(d, k) AS (
-              SELECT d.id, (SELECT json_array(quantity_id, time) FROM readings WHERE device_id = d.id ORDER BY quantity_id, time LIMIT 1) ${publicDevices}
-              UNION ALL
-              SELECT d, (SELECT json_array(quantity_id, time) FROM readings WHERE device_id = p.d AND quantity_id > json_extract(p.k, '$[0]') ORDER BY quantity_id, time LIMIT 1)
-              FROM p WHERE k IS NOT NULL
-            )
-            SELECT json_group_array(json_array(d, json(k),
-              json((SELECT json_array(time, value) FROM readings WHERE device_id = p.d AND quantity_id = json_extract(p.k, '$[0]') ORDER BY time DESC LIMIT 1))))
-            FROM p WHERE k IS NOT NULL) AS streams`,
+           (SELECT json_group_array(json_array(s.device_id, s.quantity_id, s.count, s.first_time, s.last_time, s.last_value))
+            FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id CROSS JOIN stream_state s ON s.device_id = d.id
+            WHERE ${visible.sql}) AS streams`,
       )
       .bind(...visible.params, ...visible.params)
       .first<{ devices: string; quantities: string; streams: string }>(),
@@ -87,8 +80,8 @@ export async function loadBase(db: D1Database): Promise<StaBase> {
     decimals,
     retiredAt,
   }));
-  const streams = (JSON.parse(row!.streams) as Array<[number, [number, number], [number, number]]>)
-    .map(([device, [quantity, first], [last, lastValue]]) => ({ device, quantity, first, last, lastValue }))
+  const streams = (JSON.parse(row!.streams) as Array<[number, number, number, number, number, number]>)
+    .map(([device, quantity, count, first, last, lastValue]) => ({ device, quantity, count, first, last, lastValue }))
     .sort((a, b) => a.device - b.device || a.quantity - b.quantity);
   return { devices, quantities, streams };
 }
@@ -127,46 +120,7 @@ export type Pair = { device: number; quantity: number };
 
 const pairsJson = (pairs: readonly Pair[]) => JSON.stringify(pairs.map((p) => [p.device, p.quantity]));
 
-/**
- * Readings counted by the day rollups, per pair (one range of rollup_day per pair; a pair is
- * absent when it has none). Only asked for a `$count`.
- */
-export async function rollupCounts(db: D1Database, pairs: readonly Pair[]): Promise<Map<string, number>> {
-  if (pairs.length === 0) return new Map();
-  const rows = await packed(
-    db,
-    `SELECT p.d AS d, p.q AS q, (SELECT sum(count) FROM rollup_day WHERE device_id = p.d AND quantity_id = p.q) AS n
-     FROM (SELECT json_extract(value, '$[0]') AS d, json_extract(value, '$[1]') AS q FROM json_each(?)) p`,
-    ["d", "q", "n"],
-    [pairsJson(pairs)],
-    (a) => a,
-  );
-  return new Map(rows.map(([d, q, n]) => [`${d}-${q}`, n ?? 0]));
-}
-
-/**
- * Readings of every public device, counted by the day rollups: `Observations?$count=true` with no
- * filter, asked at the same time as the model (it needs only which devices are public).
- */
-export async function publicReadingCount(db: D1Database): Promise<number> {
-  const visible = visibleDevicesSql(ANONYMOUS, "d", "t.code");
-  // Every row minus those of the other devices: one plain pass over rollup_day, with no test of
-  // each row against the public set (a third cheaper), plus a range per device that is not public.
-  // (rollup_day holds devices of the registry only: a device with readings is deleted with them.)
-  const row = await d1(() =>
-    db
-      .prepare(
-        `SELECT (SELECT coalesce(sum(count), 0) FROM rollup_day)
-              - (SELECT coalesce(sum(r.count), 0) FROM devices x CROSS JOIN rollup_day r ON r.device_id = x.id
-                 WHERE x.id NOT IN (SELECT d.id FROM devices d JOIN communes c ON c.insee = d.commune JOIN territories t ON t.id = c.territory_id WHERE ${visible.sql})) AS n`,
-      )
-      .bind(...visible.params)
-      .first<{ n: number | null }>(),
-  );
-  return row?.n ?? 0;
-}
-
-/** How many readings of the pairs match a filter (only asked when a $filter makes the rollup counts unusable). */
+/** How many readings of the pairs match a filter (only asked when a $filter makes the Datastreams' counts unusable; bounded by the engine). */
 export async function countMatching(db: D1Database, pairs: readonly Pair[], where: Where): Promise<number> {
   if (pairs.length === 0) return 0;
   const row = await d1(() =>
@@ -179,6 +133,39 @@ export async function countMatching(db: D1Database, pairs: readonly Pair[], wher
       .first<{ n: number }>(),
   );
   return row?.n ?? 0;
+}
+
+/** One pair's readings in [from, to): whole UTC hours [h0, h1) from rollup_hour, the rest from the readings. */
+export interface RangeCount {
+  pair: Pair;
+  from: number;
+  to: number;
+  h0: number;
+  h1: number;
+}
+
+/**
+ * Readings of each pair in its time range, in one statement: the rollup_hour rows of the whole
+ * hours inside it, and the readings of the partial hours at its ends (under an hour each side,
+ * walked from a seek). Counts in the order of `ranges`.
+ */
+export async function countInRanges(db: D1Database, ranges: readonly RangeCount[]): Promise<number[]> {
+  if (ranges.length === 0) return [];
+  const list = JSON.stringify(ranges.map((r) => [r.pair.device, r.pair.quantity, r.from, r.to, r.h0, r.h1]));
+  const rows = await packed(
+    db,
+    `SELECT p.i AS i,
+       (SELECT coalesce(sum(count), 0) FROM rollup_hour WHERE device_id = p.d AND quantity_id = p.q AND hour >= p.h0 AND hour < p.h1)
+       + (SELECT count(*) FROM readings WHERE device_id = p.d AND quantity_id = p.q AND time >= p.f AND time < min(p.t, p.h0))
+       + (SELECT count(*) FROM readings WHERE device_id = p.d AND quantity_id = p.q AND time >= max(p.f, p.h1) AND time < p.t) AS n
+     FROM (SELECT key AS i, value ->> 0 AS d, value ->> 1 AS q, value ->> 2 AS f, value ->> 3 AS t, value ->> 4 AS h0, value ->> 5 AS h1 FROM json_each(?)) p`,
+    ["i", "n"],
+    [list],
+    (a) => a,
+  );
+  const out = ranges.map(() => 0);
+  for (const [i, n] of rows) out[i!] = n!;
+  return out;
 }
 
 /** One reading by its key, or null. */
