@@ -328,6 +328,22 @@ function sqlOf(opts: Options, scope: PairScope) {
 }
 
 /**
+ * The @iot.nextLink of a page: `url` (the request, with its options) at the page's position — a
+ * key ($skiptoken, with what $skip has still to pass) or a $skip — and with its $top.
+ */
+export function nextLink(url: URL, next: NonNullable<Page["next"]>, top: number): string {
+  const link = new URL(url);
+  if ("token" in next) {
+    // A key carries the position: what $skip passed is behind it (a short page may leave some to pass).
+    link.searchParams.set("$skiptoken", next.token);
+    if (next.skip) link.searchParams.set("$skip", String(next.skip));
+    else link.searchParams.delete("$skip");
+  } else link.searchParams.set("$skip", String(next.skip));
+  link.searchParams.set("$top", String(top));
+  return link.toString();
+}
+
+/**
  * One entity as published: its properties ($select), self link (absolute), navigation links
  * (relative to the service root, as SensorThings 1.1 writes them: `Things(1)/Datastreams`; an
  * eighth of the latest-Observation-of-every-Datastream answer was the service root repeated),
@@ -364,7 +380,12 @@ export async function render(ctx: Context, set: EntitySet, rows: readonly Row[],
       else {
         out[i]![nav] = mine;
         if (page.count !== null) out[i]![`${nav}@iot.count`] = page.count;
-        if (page.next !== null) out[i]![`${nav}@iot.nextLink`] = `${ctx.base}/${set}${urlId(rows[i]!.id)}/${nav}`;
+        if (page.next !== null) {
+          // The collection's own URL with the options it was expanded with, at the next page.
+          const url = new URL(`${ctx.base}/${set}${urlId(rows[i]!.id)}/${nav}`);
+          for (const [name, value] of options.raw) url.searchParams.set(name, value);
+          out[i]![`${nav}@iot.nextLink`] = nextLink(url, page.next, options.top);
+        }
       }
     }
   }
