@@ -196,6 +196,24 @@ describe("SensorThings API", () => {
     expect(path.body["Datastreams"][0]["Observations"]).toHaveLength(2);
     expect(path.body["Datastreams"][0]["Observations@iot.count"]).toBe(5);
     expect(path.body["Datastreams"][0]["Observations@iot.nextLink"]).toContain("/Observations");
+    // An expanded collection's next page keeps the options it was expanded with: following the
+    // links gives the Datastream's Observations in the asked order, each once.
+    const nested = await call<Json>("GET", `${STA}/Things(${air.id})?$expand=${encodeURIComponent("Datastreams($expand=Observations($orderby=phenomenonTime desc;$top=400;$select=phenomenonTime))")}`);
+    const stream = nested.body["Datastreams"].find((d: Json) => d["name"].endsWith(" — air.no2"));
+    const times: string[] = stream["Observations"].map((o: Json) => o["phenomenonTime"]);
+    expect(Object.keys(stream["Observations"][0])).toEqual(["phenomenonTime"]);
+    for (let link: string | undefined = stream["Observations@iot.nextLink"], pages = 0; link !== undefined; pages++) {
+      expect(pages).toBeLessThan(5);
+      const next = new URL(link);
+      expect(next.searchParams.get("$orderby")).toBe("phenomenonTime desc");
+      const page = await call<Json>("GET", next.pathname + next.search);
+      expect(page.status).toBe(200);
+      times.push(...page.body["value"].map((o: Json) => o["phenomenonTime"]));
+      link = page.body["@iot.nextLink"];
+    }
+    expect(times).toHaveLength(7 * 24 * 6);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(new Set(times).size).toBe(times.length);
     // stream_state holds the counts the answers rely on.
     const state = await env.DB.prepare("SELECT sum(count) AS n FROM stream_state WHERE device_id = ?1").bind(bin.id).first<{ n: number }>();
     expect(state!.n).toBe(5);

@@ -168,9 +168,8 @@ describe("stream_state follows its readings (migration 0009)", () => {
 
   it("late, duplicate and overwritten readings; deleted bounds found again; an emptied pair removed", async () => {
     const device = nextDevice++;
-    // Not a concentration nor a sound level: emptying a day's only hour of those fails in the
-    // rollup_day_hourly triggers (0007), which is not what this test is about.
-    const temp = q("air.temperature");
+    // A concentration: its days in rollup_day_hourly follow too (emptying a day's only hour, 0010).
+    const temp = q("air.no2");
     const t0 = Date.UTC(2026, 4, 7, 12);
     await insert(device, [[temp.id, t0, 10], [temp.id, t0 + 900_000, 20]]);
     // A late reading moves the first time only; a duplicate changes nothing.

@@ -327,6 +327,29 @@ function sqlOf(opts: Options, scope: PairScope) {
   }
 }
 
+/** The query options that place a page: they are replaced in a next link, the others are kept. */
+const PAGING = new Set(["$skip", "$skiptoken", "$top"]);
+
+/**
+ * The parameters of the page after `next`: a key ($skiptoken, with what $skip has still to pass:
+ * a short page may leave some) or a $skip, and the $top.
+ */
+function pagePosition(next: NonNullable<Page["next"]>, top: number): Array<[string, string]> {
+  const at: Array<[string, string]> = "token" in next ? [["$skiptoken", next.token]] : [];
+  const skip = "token" in next ? (next.skip ?? 0) : next.skip;
+  if (skip > 0 || !("token" in next)) at.push(["$skip", String(skip)]);
+  at.push(["$top", String(top)]);
+  return at;
+}
+
+/** The @iot.nextLink of a request's page: its URL, other options kept, at the next page. */
+export function nextLink(url: URL, next: NonNullable<Page["next"]>, top: number): string {
+  const link = new URL(url);
+  for (const name of PAGING) link.searchParams.delete(name);
+  for (const [name, value] of pagePosition(next, top)) link.searchParams.set(name, value);
+  return link.toString();
+}
+
 /**
  * One entity as published: its properties ($select), self link (absolute), navigation links
  * (relative to the service root, as SensorThings 1.1 writes them: `Things(1)/Datastreams`; an
@@ -355,6 +378,8 @@ export async function render(ctx: Context, set: EntitySet, rows: readonly Row[],
     const pages = await listMany(ctx, link.target, constraints, link.single ? { ...options, top: 1, skip: 0 } : options);
     // Children of every parent rendered together, so that the next level is one batch too.
     const children = await render(ctx, link.target, pages.flatMap((p) => p.rows), options);
+    // Encoded once for every parent (a URL object per next link cost more than the rest of a row).
+    const kept = [...options.raw].filter(([name]) => !PAGING.has(name)).map((pair) => `${new URLSearchParams([pair])}&`).join("");
     let from = 0;
     for (let i = 0; i < rows.length; i++) {
       const page = pages[i]!;
@@ -364,7 +389,8 @@ export async function render(ctx: Context, set: EntitySet, rows: readonly Row[],
       else {
         out[i]![nav] = mine;
         if (page.count !== null) out[i]![`${nav}@iot.count`] = page.count;
-        if (page.next !== null) out[i]![`${nav}@iot.nextLink`] = `${ctx.base}/${set}${urlId(rows[i]!.id)}/${nav}`;
+        // The collection's own URL with the options it was expanded with, at the next page.
+        if (page.next !== null) out[i]![`${nav}@iot.nextLink`] = `${ctx.base}/${set}${urlId(rows[i]!.id)}/${nav}?${kept}${new URLSearchParams(pagePosition(page.next, options.top))}`;
       }
     }
   }

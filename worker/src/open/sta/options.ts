@@ -20,6 +20,8 @@ export interface Options {
   filter: FilterNode | null;
   expand: Array<{ nav: string; options: Options }>;
   skiptoken: string | null;
+  /** The options as written (`$name` → text): an expanded collection's @iot.nextLink repeats them. */
+  raw: ReadonlyMap<string, string>;
 }
 
 /** A query option that cannot be served: 400, with the offset of the problem in a $filter. */
@@ -92,6 +94,7 @@ export function parseOptions(raw: ReadonlyMap<string, string>, filterable: (set:
     filter,
     expand,
     skiptoken: raw.get("$skiptoken") ?? null,
+    raw,
   };
 }
 

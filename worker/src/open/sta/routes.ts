@@ -3,7 +3,7 @@ import type { Context as HonoContext } from "hono";
 import type { AppEnv } from "../../http/types.ts";
 import { catalogDb } from "../../store/shard.ts";
 import { errorResponses, openApp, openHeaders } from "../http.ts";
-import { type Context, listMany, render } from "./engine.ts";
+import { type Context, listMany, nextLink, render } from "./engine.ts";
 import { ENTITY_SETS, type EntitySet, FILTERABLE, type Keys, loadModel, NAVIGATION, observationRow, type Row } from "./model.ts";
 import { OptionError, parseOptions } from "./options.ts";
 import { observationAt } from "./store.ts";
@@ -97,17 +97,7 @@ export async function staAnswer(db: D1Database, url: URL): Promise<StaAnswer> {
     const [page] = await listMany(ctx, set, [constraint], opts);
     const body: Record<string, unknown> = {};
     if (page!.count !== null) body["@iot.count"] = page!.count;
-    if (page!.next !== null) {
-      const next = new URL(url);
-      if ("token" in page!.next) {
-        // A key carries the position: what $skip passed is behind it (a short page may leave some to pass).
-        next.searchParams.set("$skiptoken", page!.next.token);
-        if (page!.next.skip) next.searchParams.set("$skip", String(page!.next.skip));
-        else next.searchParams.delete("$skip");
-      } else next.searchParams.set("$skip", String(page!.next.skip));
-      next.searchParams.set("$top", String(opts.top));
-      body["@iot.nextLink"] = next.toString();
-    }
+    if (page!.next !== null) body["@iot.nextLink"] = nextLink(url, page!.next, opts.top);
     body["value"] = await render(ctx, set, page!.rows, opts);
     return { status: 200, body };
   } catch (e) {
