@@ -525,14 +525,7 @@ export function compileFilter(tree: FilterNode, columns: Readonly<Record<string,
   };
 
   // Top-level `and` terms over the pair only: pairs they rule out are not read at all.
-  const terms: FilterNode[] = [];
-  const split = (n: FilterNode): void => {
-    if (n.type === "binary" && n.op === "and") {
-      split(n.left);
-      split(n.right);
-    } else terms.push(n);
-  };
-  split(tree);
+  const terms = andTerms(tree);
   const excluded = new Set<string>();
   const rest: string[] = [];
   for (const t of terms) {
@@ -541,6 +534,11 @@ export function compileFilter(tree: FilterNode, columns: Readonly<Record<string,
     } else rest.push(walk(t));
   }
   return { excluded, where: rest.length === 0 ? null : { sql: rest.join(" AND "), params } };
+}
+
+/** The terms of a filter's top-level `and`s (the filter itself when it is not one). */
+function andTerms(tree: FilterNode): FilterNode[] {
+  return tree.type === "binary" && tree.op === "and" ? [...andTerms(tree.left), ...andTerms(tree.right)] : [tree];
 }
 
 /**
@@ -564,15 +562,7 @@ export function timeRange(tree: FilterNode, columns: Readonly<Record<string, str
   const FLIP: Record<string, string> = { gt: "lt", ge: "le", lt: "gt", le: "ge", eq: "eq" };
   let from = -Infinity;
   let to = Infinity;
-  const terms: FilterNode[] = [];
-  const split = (n: FilterNode): void => {
-    if (n.type === "binary" && n.op === "and") {
-      split(n.left);
-      split(n.right);
-    } else terms.push(n);
-  };
-  split(tree);
-  for (const t of terms) {
+  for (const t of andTerms(tree)) {
     if (!readsRow(t)) continue;
     if (t.type !== "binary" || FLIP[t.op] === undefined) return null;
     const [op, property, literal] = t.left.type === "property" ? [t.op, t.left, t.right] : [FLIP[t.op]!, t.right, t.left];
