@@ -245,11 +245,18 @@ describe("SensorThings API: ordering, paging and $filter functions", () => {
     // at most four time windows (24 days) and answers a short page whose link resumes at the edge.
     const old = await addDevice(admin, { profile: "env", public: true, name: "Old" });
     await seedSeries(old.id, no2, T0 - 60 * 24 * H, H, 3, 7);
-    const found = await all(`${STA}/Observations?$filter=${q("phenomenonTime lt 2026-02-01T00:00:00Z")}&$orderby=${q("phenomenonTime desc")}&$top=5`);
-    expect(found.ids).toEqual([2, 1, 0].map((i) => `${old.id}-${no2}-${T0 - 60 * 24 * H + i * H}`));
+    const olds = [2, 1, 0].map((i) => `${old.id}-${no2}-${T0 - 60 * 24 * H + i * H}`);
+    const found = await all(`${STA}/Observations?$filter=${q("year(phenomenonTime) lt 2026")}&$orderby=${q("phenomenonTime desc")}&$top=5`);
+    expect(found.ids).toEqual(olds);
     // From Busy's last reading (T0 + 69 days) back to T0 − 60 days: 129 days, 24 per request.
     expect(found.pages).toBeGreaterThanOrEqual(6);
     for (const link of found.links) expect(new URL(link).searchParams.get("$skiptoken")).toMatch(/^\d+-\d+-\d+$/);
+    // A bound on the time itself starts the walk there, in every order: one page each.
+    for (const orderby of ["phenomenonTime desc", "phenomenonTime asc", "@iot.id"]) {
+      const bounded = await all(`${STA}/Observations?$filter=${q("phenomenonTime lt 2026-02-01T00:00:00Z and result ge 0")}&$orderby=${q(orderby)}&$top=5`);
+      expect(bounded.ids, orderby).toEqual(orderby.endsWith("desc") ? olds : [...olds].reverse());
+      expect(bounded.pages, orderby).toBe(1);
+    }
   }, 120_000);
 
   it("(after the busy Datastream) $count: a filter of times only sums hour rollups; any other reading filter is refused past 200 000 readings; without one, the Datastreams' counts", async () => {

@@ -1,4 +1,4 @@
-import { compileFilter, FilterError, matches, type PairScope, timeRange } from "./filter.ts";
+import { compileFilter, FilterError, matches, type PairScope, timeBounds, timeRange } from "./filter.ts";
 import { type EntitySet, type Keys, type Model, NAVIGATION, observationRow, type Row } from "./model.ts";
 import { OptionError, type Options } from "./options.ts";
 import { countInRanges, countMatching, OBSERVATION_COLUMNS, type PairRange, perPair, type RangeCount, sortedObservations, type StoredObservation, type StreamSummary, type Walk, walkByKey, walkByTime, type Where } from "./store.ts";
@@ -147,6 +147,10 @@ async function observationPages(ctx: Context, constraints: ReadonlyArray<Keys | 
     where = compiled.where;
     if (compiled.excluded.size > 0) parents = all.map((pairs) => pairs.filter((s) => !compiled.excluded.has(`${s.device}-${s.quantity}`)));
   }
+  // The times the filter allows: Datastreams without a reading there are not read, the others
+  // from there (a walk from a Datastream's first reading passed every reading before the bound).
+  const bounds = opts.filter !== null ? timeBounds(opts.filter, OBSERVATION_COLUMNS) : ALL_TIMES;
+  if (bounds !== ALL_TIMES) parents = parents.map((pairs) => pairs.filter((s) => s.last >= bounds.from && s.first < bounds.to));
   const order = orderMode(opts);
   const cursor = opts.skiptoken !== null ? parseToken(opts.skiptoken) : null;
   if (cursor !== null && order.mode === "sorted") throw new OptionError("$skiptoken", "$skiptoken pages Observations ordered by time or by key");
@@ -156,7 +160,7 @@ async function observationPages(ctx: Context, constraints: ReadonlyArray<Keys | 
   if (opts.count && where !== null && ranged === null) countBound(parents);
 
   const [pages, counts] = await Promise.all([
-    order.mode === "sorted" ? sortedPages(ctx, parents, where, opts).then((pages) => pages.map((rows) => ({ rows, resume: null }))) : keyedPages(ctx, parents, where, order, cursor, need),
+    order.mode === "sorted" ? sortedPages(ctx, parents, where, opts).then((pages) => pages.map((rows) => ({ rows, resume: null }))) : keyedPages(ctx, parents, where, order, cursor, need, bounds),
     !opts.count ? Promise.resolve(null) : ranged !== null ? countRanged(ctx, parents, ranged) : countsOf(ctx, parents, where),
   ]);
   return pages.map(({ rows: stored, resume }, i) => {
@@ -245,7 +249,28 @@ function countBound(parents: ReadonlyArray<readonly StreamSummary[]>): void {
  * many. Each returns up to `need` rows (the page, what $skip passes, and one to tell that more
  * remain).
  */
-async function keyedPages(ctx: Context, parents: ReadonlyArray<readonly StreamSummary[]>, where: Where, order: { mode: "key" } | { mode: "time"; desc: boolean }, cursor: Cursor | null, need: number): Promise<Walk[]> {
+/** No bound on times. */
+const ALL_TIMES = { from: -Infinity, to: Infinity };
+
+/**
+ * Where a walk of a pair's readings starts: from (past) its cursor, or from the first time the
+ * filter allows in the walk's direction (`edge`: its lower bound ascending, its upper one
+ * descending), whichever is further along.
+ */
+function startAt(from: number | null, inclusive: boolean, edge: number, desc: boolean): { from: number | null; inclusive: boolean } {
+  if (!Number.isFinite(edge) || (from !== null && (desc ? from <= edge : from >= edge))) return { from, inclusive };
+  return { from: edge, inclusive: true };
+}
+
+async function keyedPages(
+  ctx: Context,
+  parents: ReadonlyArray<readonly StreamSummary[]>,
+  where: Where,
+  order: { mode: "key" } | { mode: "time"; desc: boolean },
+  cursor: Cursor | null,
+  need: number,
+  bounds: { from: number; to: number },
+): Promise<Walk[]> {
   if (order.mode === "time" && order.desc && need === 2 && where === null && cursor === null) {
     // The latest-value state: each pair's last reading, and whether it has an earlier one.
     return parents.map((pairs) => {
@@ -282,7 +307,7 @@ async function keyedPages(ctx: Context, parents: ReadonlyArray<readonly StreamSu
           inclusive = c > 0;
         }
       }
-      ranges.push({ pair: s, from, inclusive });
+      ranges.push({ pair: s, ...startAt(from, inclusive, desc ? bounds.to - 1 : bounds.from, desc) });
       owner.push(i);
     }
   }
@@ -290,9 +315,9 @@ async function keyedPages(ctx: Context, parents: ReadonlyArray<readonly StreamSu
   const large = parents.map((pairs, i) => [pairs, i] as const).filter(([pairs]) => pairs.length > PER_PAIR_MAX);
   const walks = large.map(async ([pairs, i]) => {
     let walk: Walk;
-    if (order.mode === "key") walk = await walkByKey(ctx.db, pairs, where, cursor, need);
+    if (order.mode === "key") walk = await walkByKey(ctx.db, pairs, where, cursor, need, (from) => startAt(from, false, bounds.from, false));
     else {
-      const span = { first: Math.min(...pairs.map((p) => p.first)), last: Math.max(...pairs.map((p) => p.last)) };
+      const span = { first: Math.max(bounds.from, Math.min(...pairs.map((p) => p.first))), last: Math.min(bounds.to - 1, Math.max(...pairs.map((p) => p.last))) };
       walk = await walkByTime(ctx.db, pairs, where, order.desc, cursor, span, need);
     }
     out[i] = walk.rows;

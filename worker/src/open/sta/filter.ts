@@ -549,6 +549,22 @@ function andTerms(tree: FilterNode): FilterNode[] {
  * filter must then be evaluated reading by reading.
  */
 export function timeRange(tree: FilterNode, columns: Readonly<Record<string, string>>): { from: number; to: number } | null {
+  const t = timeTerms(tree, columns);
+  return t.onlyTimes ? { from: t.from, to: t.to } : null;
+}
+
+/**
+ * The times [from, to) outside which no reading passes a filter of Observations: the bounds its
+ * top-level `and` terms set on phenomenonTime or resultTime with a literal, whatever its other
+ * terms say (−∞, ∞ without such a term). Walks start there instead of at a Datastream's first
+ * or last reading.
+ */
+export function timeBounds(tree: FilterNode, columns: Readonly<Record<string, string>>): { from: number; to: number } {
+  const { from, to } = timeTerms(tree, columns);
+  return { from, to };
+}
+
+function timeTerms(tree: FilterNode, columns: Readonly<Record<string, string>>): { from: number; to: number; onlyTimes: boolean } {
   const TIMES = ["phenomenonTime", "resultTime"];
   const readsRow = (n: FilterNode): boolean =>
     n.type === "property" ? columns[n.path.join("/")] !== undefined : n.type === "binary" ? readsRow(n.left) || readsRow(n.right) : n.type === "not" || n.type === "negate" ? readsRow(n.arg) : n.type === "call" ? n.name === "now" || n.args.some(readsRow) : false;
@@ -562,16 +578,20 @@ export function timeRange(tree: FilterNode, columns: Readonly<Record<string, str
   const FLIP: Record<string, string> = { gt: "lt", ge: "le", lt: "gt", le: "ge", eq: "eq" };
   let from = -Infinity;
   let to = Infinity;
+  let onlyTimes = true;
   for (const t of andTerms(tree)) {
     if (!readsRow(t)) continue;
-    if (t.type !== "binary" || FLIP[t.op] === undefined) return null;
-    const [op, property, literal] = t.left.type === "property" ? [t.op, t.left, t.right] : [FLIP[t.op]!, t.right, t.left];
-    const at = instant(literal);
-    if (property.type !== "property" || !TIMES.includes(property.path.join("/")) || at === null || !Number.isInteger(at)) return null;
+    const bound = t.type === "binary" && FLIP[t.op] !== undefined ? (t.left.type === "property" ? [t.op, t.left, t.right] as const : [FLIP[t.op]!, t.right, t.left] as const) : null;
+    const at = bound ? instant(bound[2]) : null;
+    if (!bound || bound[1].type !== "property" || !TIMES.includes(bound[1].path.join("/")) || at === null || !Number.isInteger(at)) {
+      onlyTimes = false;
+      continue;
+    }
+    const op = bound[0];
     if (op === "gt" || op === "eq") from = Math.max(from, op === "gt" ? at + 1 : at);
     if (op === "ge") from = Math.max(from, at);
     if (op === "lt") to = Math.min(to, at);
     if (op === "le" || op === "eq") to = Math.min(to, at + 1);
   }
-  return { from, to };
+  return { from, to, onlyTimes };
 }

@@ -233,7 +233,15 @@ export interface Walk {
  * may leave the page short after MAX_WALK_ROUNDS round trips: the walk then stops after the
  * last pair it read.
  */
-export async function walkByKey(db: D1Database, pairs: readonly Pair[], where: Where, after: { d: number; q: number; t: number } | null, limit: number): Promise<Walk> {
+export async function walkByKey(
+  db: D1Database,
+  pairs: readonly Pair[],
+  where: Where,
+  after: { d: number; q: number; t: number } | null,
+  limit: number,
+  // Where a pair's walk starts, from where the cursor leaves it (null: its first reading): the filter's time bound.
+  startOf: (from: number | null) => { from: number | null; inclusive: boolean } = (from) => ({ from, inclusive: false }),
+): Promise<Walk> {
   const ordered = [...pairs].sort((a, b) => a.device - b.device || a.quantity - b.quantity);
   let start = after === null ? 0 : ordered.findIndex((p) => p.device > after.d || (p.device === after.d && p.quantity >= after.q));
   if (start < 0) return { rows: [], resume: null };
@@ -247,7 +255,7 @@ export async function walkByKey(db: D1Database, pairs: readonly Pair[], where: W
     }
     const chunk = ordered.slice(start, start + size);
     size = Math.min(size * 4, PAIRS_PER_ROUND);
-    const ranges = chunk.map((pair) => ({ pair, from: after !== null && pair.device === after.d && pair.quantity === after.q ? after.t : null, inclusive: false }));
+    const ranges = chunk.map((pair) => ({ pair, ...startOf(after !== null && pair.device === after.d && pair.quantity === after.q ? after.t : null) }));
     const rows = await perPair(db, ranges, where, false, limit - out.length);
     for (const r of rows) out.push(...r);
     start += chunk.length;
