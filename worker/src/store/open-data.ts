@@ -1,40 +1,16 @@
 import { ANONYMOUS, visibleDevicesSql } from "../auth/read-access.ts";
 import { d1 } from "./db.ts";
+import type { Device, DeviceRow } from "./devices.ts";
 
 /**
  * Reads for open data. Only devices an anonymous reader may see (devices.public = 1) come out of
  * here: the visibility rule is auth/read-access.ts's, applied in SQL, so no route can forget it.
  */
 
-export interface OpenDevice {
-  id: number;
-  devEui: string;
-  name: string;
-  commune: string;
-  territory: string;
-  profile: string | null;
-  codec: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  installedAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-}
+/** A public device as open data publishes it: its registry row without the visibility flag and tags. */
+export type OpenDevice = Omit<Device, "public" | "tags">;
 
-interface OpenDeviceRow {
-  id: number;
-  dev_eui: string;
-  name: string;
-  commune: string;
-  territory: string;
-  profile: string | null;
-  codec: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  installed_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
+type OpenDeviceRow = Omit<DeviceRow, "public" | "tags">;
 
 export interface OpenDeviceFilter {
   /** Own profiles whose devices are included. */
