@@ -1,4 +1,4 @@
-import { compileFilter, FilterError, matches, type PairScope, timeBounds, timeRange } from "./filter.ts";
+import { compileFilter, FilterError, filterTimes, matches, type PairScope } from "./filter.ts";
 import { type EntitySet, type Keys, type Model, NAVIGATION, observationRow, type Row } from "./model.ts";
 import { OptionError, type Options } from "./options.ts";
 import { countInRanges, countMatching, OBSERVATION_COLUMNS, type PairRange, perPair, type RangeCount, sortedObservations, type StoredObservation, type StreamSummary, type Walk, walkByKey, walkByTime, type Where } from "./store.ts";
@@ -149,14 +149,15 @@ async function observationPages(ctx: Context, constraints: ReadonlyArray<Keys | 
   }
   // The times the filter allows: Datastreams without a reading there are not read, the others
   // from there (a walk from a Datastream's first reading passed every reading before the bound).
-  const bounds = opts.filter !== null ? timeBounds(opts.filter, OBSERVATION_COLUMNS) : ALL_TIMES;
-  if (bounds !== ALL_TIMES) parents = parents.map((pairs) => pairs.filter((s) => s.last >= bounds.from && s.first < bounds.to));
+  const times = opts.filter !== null ? filterTimes(opts.filter, OBSERVATION_COLUMNS) : null;
+  const bounds = times ?? ALL_TIMES;
+  if (times !== null) parents = parents.map((pairs) => pairs.filter((s) => s.last >= bounds.from && s.first < bounds.to));
   const order = orderMode(opts);
   const cursor = opts.skiptoken !== null ? parseToken(opts.skiptoken) : null;
   if (cursor !== null && order.mode === "sorted") throw new OptionError("$skiptoken", "$skiptoken pages Observations ordered by time or by key");
   const need = opts.skip + opts.top + 1;
   // A count under a filter of times only is read from the hour rollups; any other is bounded.
-  const ranged = opts.count && where !== null ? rangeCounts(parents, timeRange(opts.filter!, OBSERVATION_COLUMNS)) : null;
+  const ranged = opts.count && where !== null ? rangeCounts(parents, times?.onlyTimes ? times : null) : null;
   if (opts.count && where !== null && ranged === null) countBound(parents);
 
   const [pages, counts] = await Promise.all([
@@ -242,13 +243,6 @@ function countBound(parents: ReadonlyArray<readonly StreamSummary[]>): void {
   }
 }
 
-/**
- * Pages in key or time order: the latest reading of each pair from the model (no read at all)
- * for `$orderby=phenomenonTime desc&$top=1`; otherwise one walk per pair for parents with few
- * pairs (all parents in one statement), and key or time windows across the pairs of a parent with
- * many. Each returns up to `need` rows (the page, what $skip passes, and one to tell that more
- * remain).
- */
 /** No bound on times. */
 const ALL_TIMES = { from: -Infinity, to: Infinity };
 
@@ -262,6 +256,13 @@ function startAt(from: number | null, inclusive: boolean, edge: number, desc: bo
   return { from: edge, inclusive: true };
 }
 
+/**
+ * Pages in key or time order: the latest reading of each pair from the model (no read at all)
+ * for `$orderby=phenomenonTime desc&$top=1`; otherwise one walk per pair for parents with few
+ * pairs (all parents in one statement), and key or time windows across the pairs of a parent with
+ * many. Each returns up to `need` rows (the page, what $skip passes, and one to tell that more
+ * remain).
+ */
 async function keyedPages(
   ctx: Context,
   parents: ReadonlyArray<readonly StreamSummary[]>,
@@ -367,12 +368,15 @@ function pagePosition(next: NonNullable<Page["next"]>, top: number): Array<[stri
   return at;
 }
 
-/** The @iot.nextLink of a request's page: its URL, other options kept, at the next page. */
-export function nextLink(url: URL, next: NonNullable<Page["next"]>, top: number): string {
-  const link = new URL(url);
-  for (const name of PAGING) link.searchParams.delete(name);
-  for (const [name, value] of pagePosition(next, top)) link.searchParams.set(name, value);
-  return link.toString();
+/**
+ * The @iot.nextLink writer of a collection's pages: the collection's URL with the options it was
+ * asked with (`raw`), paging options replaced by the next page's position. The kept options are
+ * encoded once, for every parent of an expansion (a URL object per link cost more than the rest
+ * of a Datastream's row).
+ */
+export function nextLinks(raw: ReadonlyMap<string, string>, top: number): (collection: string, next: NonNullable<Page["next"]>) => string {
+  const kept = [...raw].filter(([name]) => !PAGING.has(name)).map((pair) => `${new URLSearchParams([pair])}&`).join("");
+  return (collection, next) => `${collection}?${kept}${new URLSearchParams(pagePosition(next, top))}`;
 }
 
 /**
@@ -403,8 +407,7 @@ export async function render(ctx: Context, set: EntitySet, rows: readonly Row[],
     const pages = await listMany(ctx, link.target, constraints, link.single ? { ...options, top: 1, skip: 0 } : options);
     // Children of every parent rendered together, so that the next level is one batch too.
     const children = await render(ctx, link.target, pages.flatMap((p) => p.rows), options);
-    // Encoded once for every parent (a URL object per next link cost more than the rest of a row).
-    const kept = [...options.raw].filter(([name]) => !PAGING.has(name)).map((pair) => `${new URLSearchParams([pair])}&`).join("");
+    const linkOf = nextLinks(options.raw, options.top);
     let from = 0;
     for (let i = 0; i < rows.length; i++) {
       const page = pages[i]!;
@@ -414,8 +417,7 @@ export async function render(ctx: Context, set: EntitySet, rows: readonly Row[],
       else {
         out[i]![nav] = mine;
         if (page.count !== null) out[i]![`${nav}@iot.count`] = page.count;
-        // The collection's own URL with the options it was expanded with, at the next page.
-        if (page.next !== null) out[i]![`${nav}@iot.nextLink`] = `${ctx.base}/${set}${urlId(rows[i]!.id)}/${nav}?${kept}${new URLSearchParams(pagePosition(page.next, options.top))}`;
+        if (page.next !== null) out[i]![`${nav}@iot.nextLink`] = linkOf(`${ctx.base}/${set}${urlId(rows[i]!.id)}/${nav}`, page.next);
       }
     }
   }

@@ -542,29 +542,15 @@ function andTerms(tree: FilterNode): FilterNode[] {
 }
 
 /**
- * The times a filter of Observations keeps, [from, to) in epoch ms, when that is all it says of a
- * reading: every top-level `and` term either reads no property of the reading itself (a
- * Datastream/… or FeatureOfInterest/… term, applied per pair) or compares phenomenonTime or
- * resultTime (both the reading's time) with a date-time or date literal. Null otherwise: the
- * filter must then be evaluated reading by reading.
+ * What a filter of Observations says of the reading's time: the bounds [from, to) in epoch ms its
+ * top-level `and` terms set on phenomenonTime or resultTime (both the reading's time) with a
+ * date-time or date literal, whatever its other terms say (−∞, ∞ without such a term) — no
+ * reading outside them passes, so walks start there; and `onlyTimes`, whether that is all it says
+ * of a reading (every other top-level term reads no property of the reading itself: a
+ * Datastream/… or FeatureOfInterest/… term, applied per pair), so that a count can be read from
+ * the hour rollups instead of reading by reading.
  */
-export function timeRange(tree: FilterNode, columns: Readonly<Record<string, string>>): { from: number; to: number } | null {
-  const t = timeTerms(tree, columns);
-  return t.onlyTimes ? { from: t.from, to: t.to } : null;
-}
-
-/**
- * The times [from, to) outside which no reading passes a filter of Observations: the bounds its
- * top-level `and` terms set on phenomenonTime or resultTime with a literal, whatever its other
- * terms say (−∞, ∞ without such a term). Walks start there instead of at a Datastream's first
- * or last reading.
- */
-export function timeBounds(tree: FilterNode, columns: Readonly<Record<string, string>>): { from: number; to: number } {
-  const { from, to } = timeTerms(tree, columns);
-  return { from, to };
-}
-
-function timeTerms(tree: FilterNode, columns: Readonly<Record<string, string>>): { from: number; to: number; onlyTimes: boolean } {
+export function filterTimes(tree: FilterNode, columns: Readonly<Record<string, string>>): { from: number; to: number; onlyTimes: boolean } {
   const TIMES = ["phenomenonTime", "resultTime"];
   const readsRow = (n: FilterNode): boolean =>
     n.type === "property" ? columns[n.path.join("/")] !== undefined : n.type === "binary" ? readsRow(n.left) || readsRow(n.right) : n.type === "not" || n.type === "negate" ? readsRow(n.arg) : n.type === "call" ? n.name === "now" || n.args.some(readsRow) : false;

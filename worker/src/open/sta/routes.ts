@@ -3,7 +3,7 @@ import type { Context as HonoContext } from "hono";
 import type { AppEnv } from "../../http/types.ts";
 import { catalogDb } from "../../store/shard.ts";
 import { errorResponses, openApp, openHeaders } from "../http.ts";
-import { type Context, listMany, nextLink, render } from "./engine.ts";
+import { type Context, listMany, nextLinks, render } from "./engine.ts";
 import { ENTITY_SETS, type EntitySet, FILTERABLE, type Keys, loadModel, NAVIGATION, observationRow, type Row } from "./model.ts";
 import { OptionError, parseOptions } from "./options.ts";
 import { observationAt } from "./store.ts";
@@ -97,7 +97,7 @@ export async function staAnswer(db: D1Database, url: URL): Promise<StaAnswer> {
     const [page] = await listMany(ctx, set, [constraint], opts);
     const body: Record<string, unknown> = {};
     if (page!.count !== null) body["@iot.count"] = page!.count;
-    if (page!.next !== null) body["@iot.nextLink"] = nextLink(url, page!.next, opts.top);
+    if (page!.next !== null) body["@iot.nextLink"] = nextLinks(opts.raw, opts.top)(`${url.origin}${url.pathname}`, page!.next);
     body["value"] = await render(ctx, set, page!.rows, opts);
     return { status: 200, body };
   } catch (e) {
