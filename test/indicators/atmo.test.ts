@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { atmoClass, atmoDays, atmoDaysFromSummaries, type HourlyMean } from "../../worker/src/indicators/atmo.ts";
+import { atmoClass, atmoDays, atmoDaysFromConcentrations, atmoDaysFromSummaries, type HourlyMean } from "../../worker/src/indicators/atmo.ts";
 import { localTimeToUtc } from "../../worker/src/indicators/paris-time.ts";
 
 const H = 3_600_000;
@@ -148,5 +148,24 @@ describe("ATMO from daily summaries (what D1 computes)", () => {
     );
     // O3 max 131 → 4; PM2.5 mean 24 → 3 (its max, 80, would be 6); NO2 under 18 hours → null.
     expect(day).toMatchObject({ index: 4, label: "Mauvais", pollutants: ["o3"], subIndices: { no2: null, o3: 4, pm2_5: 3 } });
+  });
+});
+
+describe("ATMO from daily concentrations (a commune's highest per pollutant, as D1 gives them)", () => {
+  it("classes each concentration like a station's, rounding floating-point noise at a bound, and leaves days without one empty", () => {
+    const days = atmoDaysFromConcentrations(
+      new Map([
+        ["2026-07-01", { o3: 131, pm2_5: 24, no2: null }],
+        ["2026-07-02", { pm10: 20.000000000000004, no2: 90.5 }],
+      ]),
+      "2026-07-01",
+      "2026-07-03",
+    );
+    expect(days).toEqual([
+      { date: "2026-07-01", index: 4, label: "Mauvais", pollutants: ["o3"], subIndices: { no2: null, o3: 4, pm10: null, pm2_5: 3, so2: null } },
+      // PM10 20 is on the bound (class 1); NO2 90.5 is a real half-unit above 90 (class 3).
+      { date: "2026-07-02", index: 3, label: "Dégradé", pollutants: ["no2"], subIndices: { no2: 3, o3: null, pm10: 1, pm2_5: null, so2: null } },
+      { date: "2026-07-03", index: null, label: null, pollutants: [], subIndices: { no2: null, o3: null, pm10: null, pm2_5: null, so2: null } },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { ATMO_MIN_HOURS, type AtmoDay, DAILY_STATISTIC, atmoDaysFromSummaries, type AtmoPollutant, type AtmoStationDays } from "../indicators/atmo.ts";
+import { ATMO_MIN_HOURS, type AtmoDay, atmoDaysFromConcentrations, type AtmoPollutant, DAILY_STATISTIC } from "../indicators/atmo.ts";
 import { type CounterDay, type FootfallDay, footfallDays } from "../indicators/footfall.ts";
 import {
   BATTERY_DAYS,
@@ -78,16 +78,9 @@ export async function atmoAnswer(db: D1Database, devices: readonly IndicatorDevi
     minHours: ATMO_MIN_HOURS,
   });
   // Each sub-index of a commune is the highest of its stations': D1 gives, per day and pollutant,
-  // the highest daily statistic over the stations with enough hours, which classes like one
-  // station's (dailyConcentration reads the statistic its pollutant uses, so both carry it).
-  const highest: AtmoStationDays = { daily: {} };
-  for (const [p, key] of pollutants) {
-    highest.daily[p] = days.flatMap((d) => {
-      const v = d.values[key];
-      return v === null || v === undefined ? [] : [{ date: d.day, hours: ATMO_MIN_HOURS, maxMean: v, meanOfMeans: v }];
-    });
-  }
-  return { stations, days: atmoDaysFromSummaries([highest], w.from, w.to) };
+  // the highest daily statistic over the stations with enough hours.
+  const concentrations = new Map(days.map((d) => [d.day, Object.fromEntries(pollutants.map(([p, key]) => [p, d.values[key] ?? null]))]));
+  return { stations, days: atmoDaysFromConcentrations(concentrations, w.from, w.to) };
 }
 
 // — noise —

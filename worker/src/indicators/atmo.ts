@@ -84,9 +84,10 @@ export const ATMO_CONCENTRATION_STEPS = 1_000_000;
 /** The day's aggregate concentration of one pollutant at one station, or null under 18 hours of data. */
 export function dailyConcentration(pollutant: AtmoPollutant, day: Omit<DailyHours, "date">): number | null {
   if (day.hours < ATMO_MIN_HOURS) return null;
-  const c = DAILY_STATISTIC[pollutant] === "max" ? day.maxMean : day.meanOfMeans;
-  return Math.round(c * ATMO_CONCENTRATION_STEPS) / ATMO_CONCENTRATION_STEPS;
+  return steps(DAILY_STATISTIC[pollutant] === "max" ? day.maxMean : day.meanOfMeans);
 }
+
+const steps = (c: number) => Math.round(c * ATMO_CONCENTRATION_STEPS) / ATMO_CONCENTRATION_STEPS;
 
 /** Daily summaries of hourly means (one mean per hour: a duplicated hour counts once), local days from..to. */
 export function summarizeHours(hours: readonly HourlyMean[], from: LocalDate, to: LocalDate): DailyHours[] {
@@ -141,6 +142,23 @@ export function atmoDaysFromSummaries(stations: readonly AtmoStationDays[], from
         const v = s[p];
         if (v !== null && (sub[p] === null || v > sub[p]!)) sub[p] = v;
       }
+    }
+    return atmoDay(date, sub);
+  });
+}
+
+/**
+ * The daily ATMO from each day's concentration per pollutant — for a commune, the highest over
+ * its stations with at least 18 hours (the class of the highest concentration is the highest
+ * class), as SQL can give it — rounded and classed like a station's.
+ */
+export function atmoDaysFromConcentrations(days: ReadonlyMap<LocalDate, Partial<Record<AtmoPollutant, number | null>>>, from: LocalDate, to: LocalDate): AtmoDay[] {
+  return datesBetween(from, to).map((date) => {
+    const sub = emptySubIndices();
+    const day = days.get(date);
+    for (const p of ATMO_POLLUTANTS) {
+      const c = day?.[p];
+      if (c !== null && c !== undefined) sub[p] = atmoClass(p, steps(c));
     }
     return atmoDay(date, sub);
   });
